@@ -1,0 +1,413 @@
+"""Strict YAML loading: motion files become plain data that remembers positions.
+
+Only safe YAML is read: no tags, no object construction, no duplicate keys,
+no tabs in indentation, a bounded alias expansion and a bounded file size.
+Every key and value keeps the line and column where it was written, and
+plain scalars that YAML 1.1 turns into something other than text keep the
+text as written, so later stages can say "`on` was read as a yes/no value".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from playbook.errors import Finding
+
+try:  # libyaml is an order of magnitude faster; PyYAML falls back without it.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+"""A position in the data: keys and list indexes from the top."""
+
+MAX_BYTES = 1_048_576
+MAX_DEPTH = 64
+MAX_ALIAS_VALUES = 10_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "bool", "int", "float", "null")}
+_TIMESTAMP = f"{_TAG}timestamp"
+_BLOCK_STYLES = {"|", ">"}
+_QUOTED_STYLES = {"'", '"'}
+# Characters YAML does not allow in a stream (printable set of YAML 1.2).
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+_constructor = SafeConstructor()
+_resolver = Resolver()
+_CONSTRUCT = {
+    f"{_TAG}bool": _constructor.construct_yaml_bool,
+    f"{_TAG}int": _constructor.construct_yaml_int,
+    f"{_TAG}float": _constructor.construct_yaml_float,
+    f"{_TAG}null": _constructor.construct_yaml_null,
+    _TIMESTAMP: _constructor.construct_yaml_timestamp,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Document:
+    """One loaded YAML file: its data and where each part was written."""
+
+    path: Path
+    name: str
+    text: str
+    data: Any
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+    written: dict[Path_, str] = field(default_factory=dict)
+
+    def mark(self, path: Path_) -> Mark:
+        """Position of the value at `path`, or of its nearest written parent.
+
+        An empty value has no position of its own, so its key's is used.
+        """
+        for end in range(len(path), -1, -1):
+            sub = path[:end]
+            if sub in self.written and self.written[sub] == "" and sub in self.key_marks:
+                return self.key_marks[sub]
+            if sub in self.marks:
+                return self.marks[sub]
+        return Mark(1, 1)
+
+    def key_mark(self, path: Path_) -> Mark:
+        """Position of the key that holds `path`, falling back to the value."""
+        return self.key_marks.get(path) or self.mark(path)
+
+    def finding(self, path: Path_, message: str, rule: str, hint: str = "") -> Finding:
+        """Build an error finding positioned at the value at `path`."""
+        mark = self.mark(path)
+        return Finding(self.name, mark.line, mark.col, rule, message=message, hint=hint)
+
+
+class _Problems(Exception):
+    """Raised inside the loader when a file cannot be read any further."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(findings)
+        self.findings = findings
+
+
+def load_file(path: Path, name: str | None = None) -> tuple[Document | None, list[Finding]]:
+    """Read and load one YAML file; return the document and its findings.
+
+    The document is None when the file cannot be read as data at all.
+    """
+    name = name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return None, [Finding(name, 1, 1, "format/file", message=f"cannot read the file: {reason}")]
+    return load_bytes(raw, path, name)
+
+
+def load_bytes(raw: bytes, path: Path, name: str) -> tuple[Document | None, list[Finding]]:
+    """Load YAML from bytes already read from `path` (shown as `name`)."""
+    try:
+        text = _decode(raw, name)
+        root = _compose(text, name)
+        builder = _Builder(name, text)
+        data = builder.build(root)
+    except _Problems as problems:
+        return None, problems.findings
+    doc = Document(path, name, text, data, builder.marks, builder.key_marks, builder.written)
+    return doc, builder.findings + _tab_findings(text, name, builder.multiline)
+
+
+def _error(name: str, line: int, col: int, message: str, rule: str = "format/yaml") -> _Problems:
+    return _Problems([Finding(name, line, col, rule, message=message)])
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """Decode UTF-8 (an optional BOM is dropped) and refuse what YAML cannot hold."""
+    if len(raw) > MAX_BYTES:
+        size = f"{len(raw) / 1_048_576:.1f} MiB"
+        raise _error(name, 1, 1, f"the file is {size}; motion files are limited to 1 MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        byte = raw[exc.start]
+        raise _error(
+            name, line, col,
+            f"byte 0x{byte:02x} is not UTF-8 text; save the file with UTF-8 encoding",
+            "format/encoding",
+        ) from None
+    text = text.removeprefix("\ufeff")
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        code = f"U+{ord(bad.group()):04X}"
+        raise _error(
+            name, line, col,
+            f"the invisible control character {code} is not allowed; delete it",
+            "format/encoding",
+        )
+    return text
+
+
+def _compose(text: str, name: str) -> Node:
+    """Parse into a node graph (no Python objects are ever constructed)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "scanning a quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # point at the opening quote, not the end of file
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col, message = _explain_parse_error(exc, text, line, col)
+        raise _error(name, line, col, message) from None
+    except yaml.YAMLError as exc:  # a reader error without a mark
+        raise _error(name, 1, 1, f"the file is not valid YAML: {exc}") from None
+    if root is None:
+        raise _error(name, 1, 1, "the file is empty; a motion needs at least an id and a name")
+    return root
+
+
+_PARSE_HINTS = (
+    ("expected a single document", "the file holds more than one YAML document "
+     "(a second `---`); keep one motion per file"),
+    ("found undefined alias", "this alias (*name) has no matching &name anchor above it"),
+    ("mapping values are not allowed", "a colon followed by a space cannot appear in "
+     "unquoted text; put the whole value in quotes"),
+    ("could not find expected ':'", "this line is not a `field: value` pair; check for a "
+     "missing colon or a wrong indentation"),
+    ("did not find expected key", "this line does not line up with the fields around "
+     "it; check its indentation"),
+    ("did not find expected '-' indicator", "this list item does not line up with the "
+     "items above it; check its indentation"),
+    ("scanning a quoted scalar", "a quote is opened here but never closed"),
+    ("found unknown escape character", "this backslash escape is not valid inside double "
+     "quotes; use single quotes or write \\\\ for a backslash"),
+    ("did not find expected ',' or ']'", "this [list] is not closed with `]`"),
+    ("did not find expected ',' or '}'", "this {mapping} is not closed with `}`"),
+    ("did not find expected node content", "a value is missing here"),
+    ("found character that cannot start any token", "this character cannot start a "
+     "value; put the value in quotes"),
+    ("block sequence entries are not allowed", "a list item (-) cannot start on the "
+     "same line as a field; move it to its own line"),
+)
+
+
+def _explain_parse_error(
+    exc: yaml.MarkedYAMLError, text: str, line: int, col: int
+) -> tuple[int, int, str]:
+    """Turn a YAML parser complaint into a positioned sentence in plain words."""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = source[: len(source) - len(source.lstrip(" \t"))]
+    if "\t" in indent:
+        return line, indent.index("\t") + 1, _TAB_MESSAGE
+    for needle, message in _PARSE_HINTS:
+        if needle in problem:
+            return line, col, message
+    detail = " ".join(problem.split())
+    return line, col, f"the file is not valid YAML here ({detail})"
+
+
+_TAB_MESSAGE = "a tab is used for indentation; YAML needs spaces, so indent with spaces"
+
+
+def _tab_findings(text: str, name: str, multiline: set[int]) -> list[Finding]:
+    """Refuse tabs in indentation that the parser happened to accept."""
+    if "\t" not in text:
+        return []
+    findings = []
+    for number, source in enumerate(text.splitlines(), start=1):
+        indent = source[: len(source) - len(source.lstrip(" \t"))]
+        rest = source[len(indent) :]
+        if "\t" in indent and rest and not rest.startswith("#") and number not in multiline:
+            col = indent.index("\t") + 1
+            findings.append(Finding(name, number, col, "format/tab", message=_TAB_MESSAGE))
+    return findings
+
+
+class _Builder:
+    """Turn a node graph into plain data, recording positions and refusals."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self.marks: dict[Path_, Mark] = {}
+        self.key_marks: dict[Path_, Mark] = {}
+        self.written: dict[Path_, str] = {}
+        self.findings: list[Finding] = []
+        self.multiline: set[int] = set()
+        self._on_stack: set[int] = set()
+        self._seen: set[int] = set()
+        self._alias_values = 0
+        self._alias_depth = 0
+        self._alias_root: Node | None = None
+
+    def build(self, root: Node) -> Any:
+        if not isinstance(root, MappingNode):
+            mark = root.start_mark
+            raise _error(
+                self.name, mark.line + 1, mark.column + 1,
+                "a motion file must be a set of `field: value` lines (id, name, ...), "
+                f"not a {'list' if isinstance(root, SequenceNode) else 'single value'}",
+            )
+        return self._node(root, ())
+
+    def _finding(self, node: Node, message: str, rule: str) -> None:
+        mark = node.start_mark
+        self.findings.append(
+            Finding(self.name, mark.line + 1, mark.column + 1, rule, message=message)
+        )
+
+    def _node(self, node: Node, path: Path_) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise _error(
+                self.name, node.start_mark.line + 1, node.start_mark.column + 1,
+                f"values are nested more than {MAX_DEPTH} levels deep",
+            )
+        self.marks[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self._on_stack:
+            raise self._alias_error(node, "refers to itself")
+        repeated = not isinstance(node, ScalarNode) and id(node) in self._seen
+        self._seen.add(id(node))
+        if repeated and not self._alias_depth:
+            self._alias_root = node
+        self._alias_depth += repeated
+        try:
+            if self._alias_depth:
+                self._alias_values += 1
+                if self._alias_values > MAX_ALIAS_VALUES:
+                    raise self._alias_error(self._alias_root, f"expands to more than {MAX_ALIAS_VALUES} values")
+            if isinstance(node, ScalarNode):
+                return self._scalar(node, path)
+            self._on_stack.add(id(node))
+            try:
+                if isinstance(node, SequenceNode):
+                    return self._sequence(node, path)
+                return self._mapping(node, path)
+            finally:
+                self._on_stack.discard(id(node))
+        finally:
+            self._alias_depth -= repeated
+
+    def _alias_error(self, node: Node, what: str) -> _Problems:
+        mark = node.start_mark
+        return _error(
+            self.name, mark.line + 1, mark.column + 1,
+            f"the anchor (&) here is used by aliases (*) so often that the data {what}; "
+            "write the values out or use a shared fragment",
+            "format/alias",
+        )
+
+    def _sequence(self, node: SequenceNode, path: Path_) -> list:
+        if node.tag != f"{_TAG}seq":
+            self._tag_refused(node)
+        return [self._node(item, (*path, i)) for i, item in enumerate(node.value)]
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        if node.tag != f"{_TAG}map":
+            self._tag_refused(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            child = (*path, key)
+            if key in result:
+                first = self.key_marks[child]
+                self._finding(
+                    key_node,
+                    f"`{key}` is given twice in the same block (first on line "
+                    f"{first.line}); the second would silently replace the first, "
+                    "so merge them into one",
+                    "format/duplicate-key",
+                )
+                continue
+            self.key_marks[child] = key_mark
+            result[key] = self._node(value_node, child)
+        return result
+
+    def _key(self, node: Node) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self._finding(node, "a field name must be plain text, not a list or block",
+                          "format/key")
+            return None
+        if node.tag == f"{_TAG}merge":
+            self._finding(node, "merge keys (<<) are not supported; write the fields "
+                          "out or use a shared fragment", "format/key")
+            return None
+        if node.tag not in _SCALAR_TAGS and node.tag != _TIMESTAMP:
+            self._tag_refused(node)
+        return node.value
+
+    def _tag_refused(self, node: Node) -> None:
+        tag = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
+        self._finding(
+            node,
+            f"tags such as `{tag}` are not "
+            "allowed in motion files; remove the tag (put text in quotes to keep it "
+            "as text)",
+            "format/tag",
+        )
+
+    def _scalar(self, node: ScalarNode, path: Path_) -> Any:
+        if node.style in _BLOCK_STYLES or node.end_mark.line > node.start_mark.line:
+            self.multiline.update(range(node.start_mark.line + 2, node.end_mark.line + 2))
+        plain = not node.style
+        implicit = _resolver.resolve(ScalarNode, node.value, (True, False)) if plain \
+            else f"{_TAG}str"
+        if node.tag != implicit:
+            self._tag_refused(node)
+            return node.value
+        if node.tag == f"{_TAG}str":
+            return node.value
+        self.written[path] = node.value
+        return self._typed(node)
+
+    def _typed(self, node: ScalarNode) -> Any:
+        """Build the YAML 1.1 value of a plain scalar that is not text."""
+        try:
+            value = _CONSTRUCT[node.tag](node)
+        except (ValueError, ConstructorError, OverflowError):
+            what = "date (written YYYY-MM-DD)" if node.tag == _TIMESTAMP else "number"
+            self._finding(node, f"`{node.value}` is not a real {what}", "format/value")
+            return node.value
+        if isinstance(value, float) and not math.isfinite(value):
+            self._finding(node, f"`{node.value}` is not a usable number", "format/value")
+        return value
+
+
+def describe_written(value: Any, written: str) -> str:
+    """Say in words what YAML 1.1 made of a plain scalar written as `written`."""
+    if written == "" or value is None:
+        return "empty" if written in ("", "~", "null", "Null", "NULL") else f"`{written}`"
+    if isinstance(value, bool):
+        return f"`{written}`, which YAML reads as the yes/no value {str(value).lower()}"
+    if isinstance(value, datetime):
+        return f"`{written}`, which YAML reads as a date and time"
+    if isinstance(value, date):
+        return f"`{written}`, which YAML reads as a date"
+    if isinstance(value, (int, float)) and str(value) != written:
+        return f"`{written}`, which YAML reads as the number {value}"
+    return f"the number {written}"
