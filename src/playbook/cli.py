@@ -22,6 +22,10 @@ from playbook.errors import InvalidInput, PlaybookError
 from playbook.project import Project, load_project
 from playbook.resources import schema_path
 from playbook.summary import summary as summary_of
+from playbook.lint import RULES, LintResult, lint_project
+from playbook.lint import docs as lint_docs
+from playbook.lint.settings import FAIL_ON, load_settings
+from playbook.report.sarif import sarif
 
 log = logging.getLogger("playbook")
 
@@ -174,12 +178,218 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         click.echo("\n".join(f"{m.id}: {s}" for m, s in rows))
 
 
+class _ProgressReport:
+    """Build progress: a bar on a terminal, one line per stage in CI logs."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar: Any = None
+
+    def stage(self, name: str, total: int = 0) -> None:
+        self.close()
+        if self.tty and total > 1:
+            self.bar = click.progressbar(length=total, label=name, file=sys.stderr)
+            self.bar.__enter__()
+        else:
+            click.echo(f"{name}...", err=True)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(steps)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    number, _, count = value.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise click.BadParameter("write it as K/N with 1 <= K <= N, like 2/4", param_hint="--shard")
+    return int(number), int(count)
+
+
+@main.command()
+@_PATHS
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Kits rendered in parallel (default: one per CPU core).")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Build folder (default: the project's build/).")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Build only shard K of N (a stable split of the motions, for CI matrices).")
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], jobs: int, out: Path | None,
+          shard: str | None) -> None:
+    """Build partner kits (PDF, HTML page, summary, email copy, assets, zip) and the catalog.
+
+    Invalid motions stop the build with the same messages as `validate`; the
+    previous build/ is only replaced once the whole new build is written.
+    """
+    from playbook.build.pipeline import BuildOptions, build as run_build
+    from playbook.build.pipeline import source_commit, source_date
+
+    config = _config(ctx)
+    shard_value = _shard(shard)
+    project = _valid_project(ctx, paths)
+    options = BuildOptions(
+        out=out, jobs=jobs, shard=shard_value, build_date=source_date(),
+        source_commit=source_commit(config.root),
+    )
+    _add_scores(config, project, options)
+    progress = _ProgressReport()
+    try:
+        result = run_build(config, project, options, progress)
+    finally:
+        progress.close()
+    where = display_path(result.out)
+    if result.up_to_date:
+        click.echo(f"{where} is up to date ({_count(result.kits, 'kit')}).")
+    else:
+        click.echo(
+            f"Built {_count(result.kits, 'kit')} into {where}: {result.rendered} rendered, "
+            f"{result.reused} reused, {_count(result.files, 'file')} in {result.seconds:.1f} s."
+        )
+
+
+def _add_scores(config: Config, project: Project, options: Any) -> None:
+    """Put repeatability scores on the kits when the linter is available."""
+    try:
+        from playbook.lint import scores_for
+    except ImportError:
+        return
+    options.scores, options.portfolio_score = scores_for(project, config)
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the current folder when it is below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
 @main.command()
 @click.option("--fragments", is_flag=True, help="Print the shared fragments schema instead.")
-def schema(fragments: bool) -> None:
+@click.option("--markdown", is_flag=True, help="Print the field reference (docs/format.md).")
+def schema(fragments: bool, markdown: bool) -> None:
     """Print the JSON Schema of the motion format (for editors and CI)."""
+    if markdown:
+        from playbook.reference import format_reference
+
+        click.echo(format_reference(), nl=False)
+        return
     name = "fragments.schema.json" if fragments else "motion.schema.json"
     click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
+
+
+_LINT_FORMATS = (*report.FORMATS, "sarif")
+
+
+@main.command()
+@_PATHS
+@click.option("--format", "fmt", type=click.Choice(_LINT_FORMATS), default="text",
+              show_default=True, help="How to print the findings.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when a finding is at least this severe "
+                   "[default: lint.fail-on of the config, else error].")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True,
+              help="Check dates against this day instead of today (for tests).")
+@click.pass_context
+def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str | None,
+         today: Any) -> None:
+    """Check that motions will repeat across partners, and score them 0-100.
+
+    PATHS are motion files or folders (default: the project's motions/).
+    Motions are validated first; invalid ones are reported as `validate`
+    does. Portfolio rules run unless PATHS names single files. `playbook
+    rules` lists the rules, `playbook explain RULE` explains one.
+    """
+    config = _config(ctx)
+    settings = load_settings(config)
+    project = _load(config, paths)
+    if not project.ok:
+        _lint_invalid(ctx, project, paths, fmt)
+    portfolio = all(path.is_dir() for path in paths)
+    day = today.date() if today else None
+    result = lint_project(project, config, day, portfolio, settings)
+    _echo_lint(project, result, fmt)
+    ctx.exit(1 if result.fails(fail_on) else 0)
+
+
+def _lint_invalid(ctx: click.Context, project: Project, paths: tuple[Path, ...],
+                  fmt: str) -> None:
+    """Report invalid motions exactly as `validate` does, then exit 1."""
+    if fmt != "sarif":
+        ctx.invoke(validate, paths=paths, fmt=fmt)
+    click.echo(sarif(project.findings, lint_docs.sarif_rules(), version=__version__))
+    ctx.exit(1)
+
+
+def _echo_lint(project: Project, result: LintResult, fmt: str) -> None:
+    findings = result.findings
+    if fmt == "json":
+        click.echo(report.as_json(findings, lint=_lint_data(project, result)))
+    elif fmt == "sarif":
+        click.echo(sarif(findings, lint_docs.sarif_rules(), version=__version__))
+    else:
+        if fmt == "github" and findings:
+            click.echo(report.github(findings))
+        elif findings:
+            click.echo(report.grouped(findings, colour=_colour()) + "\n")
+        click.echo(report.score_table(_score_rows(project, result)))
+        click.echo(report.count_line(findings, project.files, "files"))
+
+
+def _score_rows(project: Project, result: LintResult) -> list[tuple[int, str, str, str]]:
+    rows = []
+    for motion in project.motions:
+        found = [f for f in result.findings if f.file == motion.source]
+        remark = report.count_line(found, 1).partition(" in ")[0] if found else ""
+        rows.append((result.scores[motion.id], motion.id, motion.status, remark))
+    if result.portfolio is not None:
+        active = sum(m.status == "active" for m in project.motions)
+        rows.append((result.portfolio, "portfolio", "", f"{_count(active, 'active motion')}"))
+    return rows
+
+
+def _lint_data(project: Project, result: LintResult) -> dict[str, Any]:
+    return {
+        "motions": [
+            {"id": m.id, "file": m.source, "status": m.status, "score": result.scores[m.id]}
+            for m in project.motions
+        ],
+        "portfolio_score": result.portfolio,
+        "fail": {level: result.fails(level) for level in FAIL_ON},
+    }
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="markdown prints the reference kept in docs/rules.md.")
+def rules(fmt: str) -> None:
+    """List every lint rule with its default severity and what it checks."""
+    if fmt == "markdown":
+        click.echo(lint_docs.rules_markdown(), nl=False)
+    elif fmt == "json":
+        data = [
+            {"id": r.id, "severity": r.severity.value, "scope": r.scope,
+             "summary": r.summary, "options": r.defaults()}
+            for r in RULES.values()
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(lint_docs.rules_table())
+
+
+@main.command()
+@click.argument("rule_id", metavar="RULE")
+def explain(rule_id: str) -> None:
+    """Explain a lint rule: what it checks, why, an example, the fix, options."""
+    click.echo(lint_docs.explain(lint_docs.rule_named(rule_id)))
 
 
 if __name__ == "__main__":  # pragma: no cover
