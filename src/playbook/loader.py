@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -38,6 +38,7 @@ MAX_ALIAS_VALUES = 10_000
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "bool", "int", "float", "null")}
 _TIMESTAMP = f"{_TAG}timestamp"
+_STR, _SEQ, _MAP = f"{_TAG}str", f"{_TAG}seq", f"{_TAG}map"
 _BLOCK_STYLES = {"|", ">"}
 _QUOTED_STYLES = {"'", '"'}
 # Characters YAML does not allow in a stream (printable set of YAML 1.2).
@@ -56,12 +57,14 @@ _CONSTRUCT = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in a source file."""
 
     line: int
     col: int
+
+
+_mark = Mark._make
 
 
 @dataclass
@@ -247,16 +250,23 @@ def _tab_findings(text: str, name: str, multiline: set[int]) -> list[Finding]:
 
 
 class _Builder:
-    """Turn a node graph into plain data, recording positions and refusals."""
+    """Turn a node graph into plain data, recording positions and refusals.
+
+    Alias bookkeeping runs only when the text holds a `*`, tag checks only
+    when it holds a `!`, and tab bookkeeping only when it holds a tab: a
+    plain motion pays for none of them.
+    """
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
-        self.text = text
         self.marks: dict[Path_, Mark] = {}
         self.key_marks: dict[Path_, Mark] = {}
         self.written: dict[Path_, str] = {}
         self.findings: list[Finding] = []
         self.multiline: set[int] = set()
+        self._aliases = "*" in text
+        self._tags = "!" in text
+        self._tabs = "\t" in text
         self._on_stack: set[int] = set()
         self._seen: set[int] = set()
         self._alias_values = 0
@@ -280,34 +290,44 @@ class _Builder:
         )
 
     def _node(self, node: Node, path: Path_) -> Any:
+        start = node.start_mark
+        self.marks[path] = _mark((start.line + 1, start.column + 1))
         if len(path) > MAX_DEPTH:
-            raise _error(
-                self.name, node.start_mark.line + 1, node.start_mark.column + 1,
-                f"values are nested more than {MAX_DEPTH} levels deep",
-            )
-        self.marks[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in self._on_stack:
+            raise _error(self.name, start.line + 1, start.column + 1,
+                         f"values are nested more than {MAX_DEPTH} levels deep")
+        if self._aliases:
+            return self._counted(node, path)
+        return self._value(node, path)
+
+    def _value(self, node: Node, path: Path_) -> Any:
+        kind = node.__class__
+        if kind is ScalarNode:
+            return self._scalar(node, path)
+        if kind is SequenceNode:
+            return self._sequence(node, path)
+        return self._mapping(node, path)
+
+    def _counted(self, node: Node, path: Path_) -> Any:
+        """Build a value while bounding how far aliases expand."""
+        key = id(node)
+        if key in self._on_stack:
             raise self._alias_error(node, "refers to itself")
-        repeated = not isinstance(node, ScalarNode) and id(node) in self._seen
-        self._seen.add(id(node))
+        repeated = node.__class__ is not ScalarNode and key in self._seen
+        self._seen.add(key)
         if repeated and not self._alias_depth:
             self._alias_root = node
         self._alias_depth += repeated
+        self._on_stack.add(key)
         try:
             if self._alias_depth:
                 self._alias_values += 1
                 if self._alias_values > MAX_ALIAS_VALUES:
-                    raise self._alias_error(self._alias_root, f"expands to more than {MAX_ALIAS_VALUES} values")
-            if isinstance(node, ScalarNode):
-                return self._scalar(node, path)
-            self._on_stack.add(id(node))
-            try:
-                if isinstance(node, SequenceNode):
-                    return self._sequence(node, path)
-                return self._mapping(node, path)
-            finally:
-                self._on_stack.discard(id(node))
+                    raise self._alias_error(
+                        self._alias_root, f"expands to more than {MAX_ALIAS_VALUES} values"
+                    )
+            return self._value(node, path)
         finally:
+            self._on_stack.discard(key)
             self._alias_depth -= repeated
 
     def _alias_error(self, node: Node, what: str) -> _Problems:
@@ -320,22 +340,27 @@ class _Builder:
         )
 
     def _sequence(self, node: SequenceNode, path: Path_) -> list:
-        if node.tag != f"{_TAG}seq":
+        if node.tag != _SEQ:
             self._tag_refused(node)
-        return [self._node(item, (*path, i)) for i, item in enumerate(node.value)]
+        build = self._node
+        return [build(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
-        if node.tag != f"{_TAG}map":
+        if node.tag != _MAP:
             self._tag_refused(node)
         result: dict[str, Any] = {}
+        key_marks = self.key_marks
         for key_node, value_node in node.value:
-            key = self._key(key_node)
-            if key is None:
-                continue
-            key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                key = key_node.value
+            else:
+                key = self._key(key_node)
+                if key is None:
+                    continue
             child = (*path, key)
+            start = key_node.start_mark
             if key in result:
-                first = self.key_marks[child]
+                first = key_marks[child]
                 self._finding(
                     key_node,
                     f"`{key}` is given twice in the same block (first on line "
@@ -344,7 +369,7 @@ class _Builder:
                     "format/duplicate-key",
                 )
                 continue
-            self.key_marks[child] = key_mark
+            key_marks[child] = _mark((start.line + 1, start.column + 1))
             result[key] = self._node(value_node, child)
         return result
 
@@ -365,22 +390,24 @@ class _Builder:
         tag = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
         self._finding(
             node,
-            f"tags such as `{tag}` are not "
-            "allowed in motion files; remove the tag (put text in quotes to keep it "
-            "as text)",
+            f"tags such as `{tag}` are not allowed in motion files; remove the tag "
+            "(put text in quotes to keep it as text)",
             "format/tag",
         )
 
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
-        if node.style in _BLOCK_STYLES or node.end_mark.line > node.start_mark.line:
+        if self._tabs and (node.style in _BLOCK_STYLES
+                           or node.end_mark.line > node.start_mark.line):
             self.multiline.update(range(node.start_mark.line + 2, node.end_mark.line + 2))
-        plain = not node.style
-        implicit = _resolver.resolve(ScalarNode, node.value, (True, False)) if plain \
-            else f"{_TAG}str"
-        if node.tag != implicit:
-            self._tag_refused(node)
-            return node.value
-        if node.tag == f"{_TAG}str":
+        tag = node.tag
+        if self._tags:
+            plain = not node.style
+            implicit = _resolver.resolve(ScalarNode, node.value, (True, False)) if plain \
+                else _STR
+            if tag != implicit:
+                self._tag_refused(node)
+                return node.value
+        if tag == _STR:
             return node.value
         self.written[path] = node.value
         return self._typed(node)

@@ -9,10 +9,13 @@ of typed motions and every finding of every file, so one run reports all.
 
 from __future__ import annotations
 
+import gc
 import os
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from playbook.errors import Finding, UsageError
 from playbook.loader import Document, Path_, load_file
@@ -23,6 +26,7 @@ from playbook.model import (
 from playbook.validate import FRAGMENTS_SCHEMA, schema_for, validate_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_FRAGMENTS_LINE = re.compile(r"^fragments\s*:", re.MULTILINE)
 _KIND_WORDS = {"asset": "a shared asset", "sla-profile": "an SLA profile"}
 
 
@@ -65,17 +69,60 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def load_project(root: Path, paths: Iterable[Path], base: Path | None = None) -> Project:
-    """Load, validate and cross-check every motion file under `paths`."""
-    base = base or Path.cwd()
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while loading: the data has no cycles, and
+    scanning a growing heap over and over made loading quadratic in files."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_project(
+    root: Path, paths: Iterable[Path], base: Path | None = None,
+    fragments_from: Path | None = None,
+) -> Project:
+    """Load, validate and cross-check every motion file under `paths`.
+
+    Shared fragments files found under `fragments_from` (the project's
+    motions folder) are loaded too, so a single motion can be checked alone.
+    """
+    with _gc_paused():
+        return _load_project(root, list(paths), base or Path.cwd(), fragments_from)
+
+
+def _fragment_files(folder: Path | None, named: list[Path]) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    known = {p.absolute() for p in named}
+    others = [p for p in find_files([folder]) if p.absolute() not in known]
+    return [path for path in others if _FRAGMENTS_LINE.search(_peek(path))]
+
+
+def _peek(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _load_project(
+    root: Path, paths: list[Path], base: Path, fragments_from: Path | None
+) -> Project:
     project = Project(root=root.resolve())
-    for path in find_files(paths):
+    assets = AssetFiles(project.root)
+    named = find_files(paths)
+    for path in [*named, *_fragment_files(fragments_from, named)]:
         project.files += 1
         doc, findings = load_file(path, display_name(path.absolute(), base))
         project.findings += findings
         if doc is None:
             continue
-        project.findings += check_asset_files(project.root, doc)
+        project.findings += assets.check(doc)
         reported = {finding.line for finding in findings}
         schema_findings = [f for f in validate_document(doc) if f.line not in reported]
         project.findings += schema_findings
@@ -287,25 +334,63 @@ def _asset_lists(data: Any) -> Iterable[tuple[Path_, Any]]:
                 yield ("fragments", name), [fragment.get("asset")]
 
 
-def check_asset_files(root: Path, doc: Document) -> list[Finding]:
-    """Check every asset `file` of a document, whatever else is wrong with it.
+class AssetFiles:
+    """Checks asset `file` values against the project, remembering answers.
 
-    A file must exist inside the project with the exact case; run on raw data
-    so these errors are reported together with schema errors.
+    Many motions share assets and folders, so each folder is listed once and
+    each distinct value is checked once per run.
     """
-    findings = []
-    for path, items in _asset_lists(doc.data):
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            where = (*path, "asset") if path[0] == "fragments" else (*path, i)
-            if isinstance(item, dict) and isinstance(item.get("file"), str):
-                problem = asset_file_problem(root, item["file"])
-                if problem:
-                    findings.append(doc.finding((*where, "file"), problem, "format/asset-file"))
-    return findings
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._listings: dict[Path, frozenset[str]] = {}
+        self._answers: dict[str, str | None] = {}
+
+    def problem(self, value: str) -> str | None:
+        """Why `value` is not a usable asset file, or None when it is."""
+        if value not in self._answers:
+            self._answers[value] = asset_file_problem(self.root, value, self._listing)
+        return self._answers[value]
+
+    def _listing(self, folder: Path) -> frozenset[str]:
+        if folder not in self._listings:
+            self._listings[folder] = _list_folder(folder)
+        return self._listings[folder]
+
+    def check(self, doc: Document) -> list[Finding]:
+        """Check every asset `file` of a document, whatever else is wrong with it.
+
+        Runs on raw data, so these errors are reported together with schema
+        errors.
+        """
+        findings = []
+        for path, items in _asset_lists(doc.data):
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                where = (*path, "asset") if path[0] == "fragments" else (*path, i)
+                if isinstance(item, dict) and isinstance(item.get("file"), str):
+                    problem = self.problem(item["file"])
+                    if problem:
+                        findings.append(
+                            doc.finding((*where, "file"), problem, "format/asset-file")
+                        )
+        return findings
 
 
-def asset_file_problem(root: Path, value: str) -> str | None:
-    """Why `value` is not a usable asset file of the project, or None when it is."""
+def _list_folder(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def asset_file_problem(
+    root: Path, value: str, listing: Callable[[Path], frozenset[str]] = _list_folder
+) -> str | None:
+    """Why `value` is not a usable asset file of the project, or None when it is.
+
+    It must be relative, stay inside the project (no `..`, no link leading
+    out) and exist with exactly this upper and lower case.
+    """
     relative = Path(value)
     outside = f"`{value}` is outside the project folder; asset files must live inside it"
     if relative.is_absolute() or value.startswith(("/", "\\")) or ":" in relative.parts[0]:
@@ -314,10 +399,7 @@ def asset_file_problem(root: Path, value: str) -> str | None:
         return outside
     current = root
     for part in relative.parts:
-        try:
-            names = os.listdir(current)
-        except OSError:
-            names = []
+        names = listing(current)
         if part not in names:
             near = [n for n in names if n.lower() == part.lower()]
             if near:

@@ -10,30 +10,33 @@ union (`oneOf`) speaks only of the branch the author clearly meant.
 from __future__ import annotations
 
 import json
-import re
-from datetime import date
+from datetime import date, datetime
 from difflib import get_close_matches
 from functools import cache
-from typing import Any, Iterator
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from playbook.errors import Finding
+from playbook.fastcheck import FORMATS, compile_schema
 from playbook.loader import Document, Path_, describe_written
 from playbook.resources import schema_path
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
 
 MOTION_SCHEMA = "motion.schema.json"
 FRAGMENTS_SCHEMA = "fragments.schema.json"
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _SHAPE_KEYWORDS = {"required", "additionalProperties", "unevaluatedProperties", "const"}
 
 
 def _format_checker() -> FormatChecker:
-    checker = FormatChecker(["date", "uri"])
-    checker.checks("email")(lambda value: not isinstance(value, str) or bool(_EMAIL.match(value)))
+    """Format checks that are really enforced, the same as the fast check's."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker([])
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
     return checker
 
 
@@ -46,6 +49,9 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A compiled validator for one bundled schema, built once per process."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     registry: Registry = Registry()
     for other in (MOTION_SCHEMA, FRAGMENTS_SCHEMA):
         resource = Resource.from_contents(load_schema(other))
@@ -62,8 +68,23 @@ def schema_for(doc: Document) -> str:
     return MOTION_SCHEMA
 
 
+@cache
+def fast_check(name: str) -> Callable[[Any], bool] | None:
+    """The compiled yes/no check of a schema (see `fastcheck`), built once."""
+    schemas = {other: load_schema(other) for other in (MOTION_SCHEMA, FRAGMENTS_SCHEMA)}
+    return compile_schema(schemas, name)
+
+
 def validate_document(doc: Document) -> list[Finding]:
     """Every schema problem of one document, as positioned plain-word findings."""
+    quick = fast_check(schema_for(doc))
+    if quick is not None and quick(doc.data):
+        return []
+    return explain_document(doc)
+
+
+def explain_document(doc: Document) -> list[Finding]:
+    """Run the full validator and translate each error (the slow, thorough path)."""
     errors = validator(schema_for(doc)).iter_errors(doc.data)
     findings: dict[tuple, Finding] = {}
     for error in errors:
@@ -240,7 +261,8 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
     path = _path(error)
     value = error.instance
     wanted = error.validator_value
-    if isinstance(value, date) and error.schema.get("format") == "date":
+    if isinstance(value, date) and not isinstance(value, datetime) \
+            and error.schema.get("format") == "date":
         return  # a YAML date where the schema wants a date: exactly what was meant
     needs = _TYPE_WORDS.get(wanted, str(wanted)) if isinstance(wanted, str) else "another kind of value"
     hint = error.schema.get("x-hint")
