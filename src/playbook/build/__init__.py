@@ -1,0 +1,1 @@
+"""Compile motions into partner kits: rendering, kit folders, zips and the catalog."""
