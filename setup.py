@@ -26,4 +26,5 @@ class BuildWithData(build_py):
                 shutil.copytree(HERE / name, target / name, dirs_exist_ok=True)
 
 
-setup(cmdclass={"build_py": BuildWithData})
+# setuptools would write to build/, which is where the kits go: keep it apart.
+setup(cmdclass={"build_py": BuildWithData}, options={"build": {"build_base": ".wheel-build"}})

@@ -19,13 +19,13 @@ import click
 from playbook import __version__, report
 from playbook.config import Config, load_config
 from playbook.errors import InvalidInput, PlaybookError
-from playbook.project import Project, load_project
-from playbook.resources import schema_path
-from playbook.summary import summary as summary_of
 from playbook.lint import RULES, LintResult, lint_project
 from playbook.lint import docs as lint_docs
 from playbook.lint.settings import FAIL_ON, load_settings
+from playbook.project import Project, load_project
 from playbook.report.sarif import sarif
+from playbook.resources import schema_path
+from playbook.summary import summary as summary_of
 
 log = logging.getLogger("playbook")
 
@@ -113,7 +113,7 @@ def _load(config: Config, paths: tuple[Path, ...]) -> Project:
             f"no motions folder at {config.motions}; run playbook inside a project "
             "folder, or name the motion files to check"
         )
-    return load_project(config.root, targets)
+    return load_project(config.root, targets, fragments_from=config.motions)
 
 
 _PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -340,29 +340,40 @@ def _echo_lint(project: Project, result: LintResult, fmt: str) -> None:
         elif findings:
             click.echo(report.grouped(findings, colour=_colour()) + "\n")
         click.echo(report.score_table(_score_rows(project, result)))
-        click.echo(report.count_line(findings, project.files, "files"))
+        if findings:
+            click.echo(report.count_line(findings, project.files, "files"))
+        else:
+            click.echo(f"No findings in {_count(project.files, 'file')}.")
 
 
-def _score_rows(project: Project, result: LintResult) -> list[tuple[int, str, str, str]]:
+def _score_rows(
+    project: Project, result: LintResult
+) -> list[tuple[int, str, str, str]]:
+    """(score, motion id, status, finding counts) per motion, then the portfolio."""
+    by_file: dict[str, list] = {}
+    for finding in result.findings:
+        by_file.setdefault(finding.file, []).append(finding)
     rows = []
     for motion in project.motions:
-        found = [f for f in result.findings if f.file == motion.source]
+        found = by_file.get(motion.source, [])
         remark = report.count_line(found, 1).partition(" in ")[0] if found else ""
+        remark = remark.removeprefix("0 errors, ")
         rows.append((result.scores[motion.id], motion.id, motion.status, remark))
     if result.portfolio is not None:
         active = sum(m.status == "active" for m in project.motions)
-        rows.append((result.portfolio, "portfolio", "", f"{_count(active, 'active motion')}"))
+        motions = _count(active, "active motion")
+        rows.append((result.portfolio, "portfolio", "", motions))
     return rows
 
 
 def _lint_data(project: Project, result: LintResult) -> dict[str, Any]:
     return {
         "motions": [
-            {"id": m.id, "file": m.source, "status": m.status, "score": result.scores[m.id]}
+            {"id": m.id, "file": m.source, "status": m.status,
+             "score": result.scores[m.id]}
             for m in project.motions
         ],
         "portfolio_score": result.portfolio,
-        "fail": {level: result.fails(level) for level in FAIL_ON},
     }
 
 

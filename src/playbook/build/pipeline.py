@@ -195,8 +195,10 @@ class _Job:
 def _render_job(job: _Job) -> tuple[str, list[str]]:
     """Render one kit into its folder and zip; return the id and file names."""
     motion = job.motion
+    # The commit goes in kit.json only: printed in the PDF, every commit would
+    # re-render every kit, and relinked kits would show a stale commit.
     files = dict(_renderer.render_motion(
-        motion, summary=job.summary, score=job.score, source_commit=job.source_commit,
+        motion, summary=job.summary, score=job.score, source_commit=None,
         build_date=job.build_date,
     ))
     for source, name in kits.asset_names(motion).items():

@@ -8,7 +8,7 @@ annotations for GitHub. Reporters never decide exit codes.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from playbook.errors import Finding, Severity
 
@@ -72,6 +72,42 @@ def github(findings: list[Finding]) -> str:
     for f in sorted(findings):
         props = f"file={_escape(f.file, True)},line={f.line},col={f.col},title={_escape(f.rule, True)}"
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape(f.message)}")
+    return "\n".join(lines)
+
+
+def grouped(findings: list[Finding], colour: bool = False) -> str:
+    """Findings grouped under their file, each with its fix on the next line."""
+    import click
+
+    def style(text: str, **how: object) -> str:
+        return click.style(text, **how) if colour else text  # type: ignore[arg-type]
+
+    blocks: dict[str, list[Finding]] = {}
+    for finding in sorted(findings):
+        blocks.setdefault(finding.file, []).append(finding)
+    out = []
+    for file, items in blocks.items():
+        width = max(len(f"{f.line}:{f.col}") for f in items)
+        out.append(style(file, bold=True, underline=True))
+        for f in items:
+            level = style(f"{f.severity.value:<7}", fg=_COLOURS[f.severity], bold=True)
+            where = f"{f.line}:{f.col}".ljust(width)
+            rule = style(f"[{f.rule}]", dim=True)
+            out.append(f"  {where}  {level}  {f.message}  {rule}")
+            if f.hint:
+                out.append(f"  {' ' * width}           fix: {f.hint}")
+        out.append("")
+    return "\n".join(out).rstrip("\n")
+
+
+def score_table(rows: list[tuple[int, str, str, str]]) -> str:
+    """The repeatability score table from (score, name, status, remark) rows."""
+    if not rows:
+        return ""
+    width = max(len(name) for _, name, _, _ in rows)
+    lines = ["Repeatability score (0-100)"]
+    for score, name, status, remark in rows:
+        lines.append(f"  {score:>3}  {name:<{width}}  {status:<7}  {remark}".rstrip())
     return "\n".join(lines)
 
 

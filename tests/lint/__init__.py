@@ -1,0 +1,1 @@
+"""Tests of the linter: rules, suppressions, settings, score, reports."""
