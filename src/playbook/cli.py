@@ -254,6 +254,30 @@ def build(ctx: click.Context, paths: tuple[Path, ...], jobs: int, out: Path | No
         )
 
 
+@main.command()
+@click.argument("shards", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
+              help="Build folder (default: the project's build/).")
+@click.pass_context
+def merge(ctx: click.Context, shards: tuple[Path, ...], out: Path | None) -> None:
+    """Assemble shard builds (`build --shard K/N`, every K once) into one build.
+
+    The result is the same, byte for byte, as one build of all the motions.
+    """
+    from playbook.build.pipeline import merge as run_merge
+
+    progress = _ProgressReport()
+    try:
+        result = run_merge(_config(ctx), list(shards), out, progress)
+    finally:
+        progress.close()
+    click.echo(
+        f"Merged {_count(len(shards), 'shard')} into {display_path(result.out)}: "
+        f"{_count(result.kits, 'kit')}, {_count(result.files, 'file')}."
+    )
+
+
 def _add_scores(config: Config, project: Project, options: Any) -> None:
     """Put repeatability scores on the kits when the linter is available."""
     try:

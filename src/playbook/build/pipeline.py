@@ -126,12 +126,17 @@ def in_shard(motion_id: str, shard: tuple[int, int] | None) -> bool:
 # --- fingerprints -----------------------------------------------------------
 
 
-def _stat_key(path: Path) -> str:
+def _content_key(path: Path, seen: dict[Path, str] | None = None) -> str:
+    """sha256 of a file's bytes (file times and paths play no part), memoised."""
+    if seen is not None and path in seen:
+        return seen[path]
     try:
-        info = path.stat()
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
-        return f"{path}:missing"
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+        key = "missing"
+    if seen is not None:
+        seen[path] = key
+    return key
 
 
 @cache
@@ -147,7 +152,10 @@ def _fonts_version() -> str:
 def _tree_key(folder: Path) -> str:
     if not folder.is_dir():
         return ""
-    return "\n".join(_stat_key(p) for p in sorted(folder.rglob("*")) if p.is_file())
+    return "\n".join(
+        f"{p.relative_to(folder).as_posix()}:{_content_key(p)}"
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    )
 
 
 def shared_key(config: Config, project: Project, options: BuildOptions) -> str:
@@ -157,15 +165,23 @@ def shared_key(config: Config, project: Project, options: BuildOptions) -> str:
         __version__, _fonts_version(), _tree_key(bundled("templates")),
         _tree_key(config.templates), config.text, repr(config.brand),
         *fragments, str(options.build_date),
-        _stat_key(config.root / config.brand.logo) if config.brand.logo else "",
+        _content_key(config.root / config.brand.logo) if config.brand.logo else "",
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def render_key(motion: Motion, shared: str, root: Path, score: int | None) -> str:
-    """Fingerprint of everything a kit's rendered files depend on."""
-    files = [root / a.file for a in motion.partner_assets if a.file]
-    parts = [shared, motion.doc.text, str(score), *map(_stat_key, files)]
+def render_key(
+    motion: Motion, shared: str, root: Path, score: int | None,
+    seen: dict[Path, str] | None = None,
+) -> str:
+    """Fingerprint of everything a kit's files depend on, from contents only.
+
+    The same inputs give the same key on any machine and in any folder, so
+    the build state is itself reproducible and survives a fresh checkout.
+    """
+    assets = [a.file for a in motion.partner_assets if a.file]
+    parts = [shared, motion.doc.text, str(score),
+             *(f"{name}:{_content_key(root / name, seen)}" for name in assets)]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
@@ -310,21 +326,15 @@ def build(
     progress.stage("checking what changed")
     shared = shared_key(config, project, options)
     summaries = {m.id: summary_of(m) for m in motions}
+    seen: dict[Path, str] = {}
     keys = {
-        m.id: render_key(m, shared, config.root, options.scores.get(m.id)) for m in motions
+        m.id: render_key(m, shared, config.root, options.scores.get(m.id), seen)
+        for m in motions
     }
     previous = _previous_state(out)
     old_kits = previous.get("kits", {})
-    state = {
-        "format": 1, "commit": options.source_commit, "shard": options.shard,
-        "kits": {mid: {"render": key} for mid, key in keys.items()},
-        "portfolio_score": options.portfolio_score,
-    }
-    if previous and previous.get("commit") == options.source_commit and (
-        {k: v.get("render") for k, v in old_kits.items()} == keys
-        and previous.get("portfolio_score") == options.portfolio_score
-        and previous.get("shard") == (list(options.shard) if options.shard else None)
-    ):
+    state = _state(options, keys)
+    if previous == state:
         return BuildResult(out, kits=len(motions), up_to_date=True,
                            seconds=time.perf_counter() - started)
 
@@ -339,7 +349,7 @@ def build(
             for m in motions
         ]
         _write_catalog(config, staging, entries, options)
-        (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True))
+        _write_state(staging, state)
 
         # Swap the new tree in whole.
         progress.stage("publishing")
@@ -398,6 +408,103 @@ def _run_jobs(config: Config, jobs: list[_Job], workers: int) -> Iterable[tuple[
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config,)) as pool:
         yield from pool.map(_render_job, jobs, chunksize=1)
+
+
+def _state(options: BuildOptions, keys: dict[str, str]) -> dict[str, Any]:
+    """What the next build compares against: one fingerprint per kit and more."""
+    return {
+        "format": 1, "commit": options.source_commit,
+        "shard": list(options.shard) if options.shard else None,
+        "build_date": options.build_date.isoformat() if options.build_date else None,
+        "kits": {mid: {"render": key} for mid, key in sorted(keys.items())},
+        "portfolio_score": options.portfolio_score,
+    }
+
+
+def _write_state(folder: Path, state: dict[str, Any]) -> None:
+    (folder / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+
+
+def merge(
+    config: Config, shards: list[Path], out: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Assemble the kits of shard builds (K/N for every K) into one build.
+
+    The result is byte-identical to building every motion at once: kits are
+    linked as they are, the catalog and state are written from the shards'.
+    """
+    started = time.perf_counter()
+    progress = progress or _Silent()
+    out = out or config.build
+    _check_out_folder(config, out)
+    clean_leftovers(out)
+    progress.stage(f"merging {len(shards)} shards")
+    states = [_shard_state(folder) for folder in shards]
+    options = _merged_options(shards, states)
+    entries, kits_state = [], {}
+    owner: dict[str, Path] = {}
+    for folder, state in zip(shards, states):
+        catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        for entry in catalog["motions"]:
+            if entry["id"] in owner:
+                raise BuildError(f"{folder}: kit `{entry['id']}` is also in {owner[entry['id']]}")
+            owner[entry["id"]] = folder
+            entries.append(entry)
+        kits_state.update(state["kits"])
+    entries.sort(key=lambda entry: entry["id"])
+
+    staging = new_staging(out)
+    try:
+        for entry in entries:
+            source = owner[entry["id"]] / "kits"
+            for path in sorted((source / entry["id"]).rglob("*")):
+                if path.is_file():
+                    target = staging / "kits" / path.relative_to(source)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _link_or_copy(path, target)
+            _link_or_copy(source / f"{entry['id']}.zip", staging / "kits" / f"{entry['id']}.zip")
+        _write_catalog(config, staging, entries, options)
+        state = _state(options, {k: v["render"] for k, v in kits_state.items()})
+        _write_state(staging, state)
+        progress.stage("publishing")
+        publish(staging, out)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out, kits=len(entries), reused=len(entries),
+                       files=sum(1 for p in out.rglob("*") if p.is_file()),
+                       seconds=time.perf_counter() - started)
+
+
+def _shard_state(folder: Path) -> dict[str, Any]:
+    state = _previous_state(folder)
+    if not state.get("shard") or not (folder / "catalog.json").is_file():
+        raise UsageError(f"{folder}: not the output of `playbook build --shard K/N`")
+    return state
+
+
+def _merged_options(shards: list[Path], states: list[dict[str, Any]]) -> BuildOptions:
+    """The options every shard was built with; they must agree and cover 1..N."""
+    count = states[0]["shard"][1]
+    numbers = sorted(state["shard"][0] for state in states)
+    if numbers != list(range(1, count + 1)) or any(s["shard"][1] != count for s in states):
+        raise UsageError(
+            f"the shards must be 1/{count} to {count}/{count}, each once; got "
+            + ", ".join(f"{s['shard'][0]}/{s['shard'][1]}" for s in states)
+        )
+    for key in ("commit", "build_date", "portfolio_score"):
+        values = {json.dumps(state.get(key)) for state in states}
+        if len(values) > 1:
+            raise UsageError(f"the shards were built from different inputs ({key} differs)")
+    first = states[0]
+    built = first.get("build_date")
+    return BuildOptions(
+        source_commit=first.get("commit"), portfolio_score=first.get("portfolio_score"),
+        build_date=date.fromisoformat(built) if built else None,
+    )
 
 
 def _write_catalog(
