@@ -33,10 +33,16 @@ def make_project(target: Path) -> Path:
     return target
 
 
-def run(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(
+    project: Path, *args: str, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the real `playbook` command in a project folder."""
     return subprocess.run(
-        [*PLAYBOOK, *args], cwd=project, capture_output=True, text=True, timeout=600,
+        [*PLAYBOOK, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
         check=False,
         env={**os.environ, **(env or {})},
     )
@@ -46,7 +52,8 @@ def tree(folder: Path) -> dict[str, str]:
     """Every file below a folder with the sha256 of its bytes."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -60,9 +67,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def bundled_ids() -> list[str]:
-    return sorted(
-        p.stem for p in (REPO / "motions").glob("*.yaml")
-    )
+    return sorted(p.stem for p in (REPO / "motions").glob("*.yaml"))
 
 
 def test_build_writes_a_kit_per_motion_and_the_catalog(built: Path) -> None:
@@ -73,7 +78,13 @@ def test_build_writes_a_kit_per_motion_and_the_catalog(built: Path) -> None:
     assert (out / "index.html").is_file()
     for motion_id in ids:
         kit = out / "kits" / motion_id
-        for name in ("playbook.pdf", "playbook.html", "summary.txt", "email.txt", "kit.json"):
+        for name in (
+            "playbook.pdf",
+            "playbook.html",
+            "summary.txt",
+            "email.txt",
+            "kit.json",
+        ):
             assert (kit / name).is_file(), (motion_id, name)
         assert (out / "kits" / f"{motion_id}.zip").is_file()
 
@@ -81,10 +92,15 @@ def test_build_writes_a_kit_per_motion_and_the_catalog(built: Path) -> None:
 def test_every_pdf_passes_qpdf_and_holds_its_summary(built: Path) -> None:
     for kit in sorted((built / "build" / "kits").glob("*/")):
         pdf = kit / "playbook.pdf"
-        check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        check = subprocess.run(
+            ["qpdf", "--check", str(pdf)], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stdout + check.stderr
         text = subprocess.run(
-            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+            ["pdftotext", "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         summary = (kit / "summary.txt").read_text().strip()
         assert " ".join(summary.split()) in " ".join(text.split()), kit.name
@@ -96,7 +112,8 @@ def test_manifest_lists_every_file_with_its_checksum(built: Path) -> None:
         assert manifest["motion"] == kit.name
         listed = {entry["path"]: entry for entry in manifest["files"]}
         on_disk = {
-            p.relative_to(kit).as_posix() for p in kit.rglob("*")
+            p.relative_to(kit).as_posix()
+            for p in kit.rglob("*")
             if p.is_file() and p.name != "kit.json"
         }
         assert set(listed) == on_disk
@@ -156,12 +173,17 @@ def test_a_no_op_rebuild_touches_nothing_and_one_change_rerenders_one_kit(
     assert changed.returncode == 0, changed.stderr
     assert "1 rendered, 5 reused" in changed.stdout
     after = tree(project / "build")
-    differ = {name.split("/")[1] for name in after if after[name] != before.get(name)
-              and name.startswith("kits/")}
+    differ = {
+        name.split("/")[1]
+        for name in after
+        if after[name] != before.get(name) and name.startswith("kits/")
+    }
     assert differ == {"hardware-refresh", "hardware-refresh.zip"}
 
 
-def test_an_invalid_motion_stops_the_build_and_keeps_the_old_one(tmp_path: Path) -> None:
+def test_an_invalid_motion_stops_the_build_and_keeps_the_old_one(
+    tmp_path: Path,
+) -> None:
     project = make_project(tmp_path / "p")
     assert run(project, "build").returncode == 0
     before = tree(project / "build")
@@ -182,8 +204,11 @@ def test_a_killed_build_leaves_the_previous_build_intact(tmp_path: Path) -> None
         assert "\nname: " in text
         motion.write_text(text.replace("\nname: ", "\nname: Renewed ", 1))
     process = subprocess.Popen(
-        [*PLAYBOOK, "build", "--jobs", "2"], cwd=project, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [*PLAYBOOK, "build", "--jobs", "2"],
+        cwd=project,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -229,15 +254,23 @@ def _plant_canary(project: Path) -> None:
             internal[key] = f"{CANARY} {key}"
         secret = project / "assets" / f"{data['id']}-internal-{CANARY}.md"
         secret.write_text(f"# {CANARY}\n\n{CANARY} margin floor\n")
-        internal["assets"] = [{
-            "type": "battlecard", "title": f"{CANARY} battlecard",
-            "file": secret.relative_to(project).as_posix(), "audience": "internal",
-            "description": CANARY,
-        }]
-        data.setdefault("assets", []).append({
-            "type": "faq", "title": f"{CANARY} internal faq",
-            "url": f"https://internal.example.com/{CANARY}", "audience": "internal",
-        })
+        internal["assets"] = [
+            {
+                "type": "battlecard",
+                "title": f"{CANARY} battlecard",
+                "file": secret.relative_to(project).as_posix(),
+                "audience": "internal",
+                "description": CANARY,
+            }
+        ]
+        data.setdefault("assets", []).append(
+            {
+                "type": "faq",
+                "title": f"{CANARY} internal faq",
+                "url": f"https://internal.example.com/{CANARY}",
+                "audience": "internal",
+            }
+        )
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
@@ -246,8 +279,14 @@ def _texts_of(path: Path) -> list[str]:
     data = path.read_bytes()
     texts = [data.decode("latin-1"), path.name]
     if path.suffix == ".pdf":
-        texts.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                    text=True, check=True).stdout)
+        texts.append(
+            subprocess.run(
+                ["pdftotext", str(path), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -273,13 +312,19 @@ def test_internal_content_never_reaches_any_output(tmp_path: Path) -> None:
             assert CANARY.lower() not in text.lower(), path
 
 
-def test_merged_shards_are_byte_identical_to_one_build(built: Path, tmp_path: Path) -> None:
+def test_merged_shards_are_byte_identical_to_one_build(
+    built: Path, tmp_path: Path
+) -> None:
     project = make_project(tmp_path / "p")
     for number in (1, 2, 3):
-        done = run(project, "build", "--shard", f"{number}/3", "--out", f"shard-{number}")
+        done = run(
+            project, "build", "--shard", f"{number}/3", "--out", f"shard-{number}"
+        )
         assert done.returncode == 0, done.stderr
-    parts = [json.loads((project / f"shard-{n}" / "catalog.json").read_text())
-             for n in (1, 2, 3)]
+    parts = [
+        json.loads((project / f"shard-{n}" / "catalog.json").read_text())
+        for n in (1, 2, 3)
+    ]
     counts = [len(part["motions"]) for part in parts]
     assert sum(counts) == 6 and max(counts) < 6
     merged = run(project, "merge", "shard-1", "shard-2", "shard-3", "--out", "merged")

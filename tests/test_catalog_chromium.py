@@ -21,8 +21,14 @@ from tests.test_build_pipeline import make_project, run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--hide-scrollbars",
 ]
 
@@ -43,7 +49,9 @@ class _Links(HTMLParser):
 def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -74,28 +82,42 @@ def build_folder(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("size", ["1280,1600", "390,1400"], ids=["desktop", "phone"])
-def test_catalog_renders_in_chromium(build_folder: Path, tmp_path: Path, size: str) -> None:
+def test_catalog_renders_in_chromium(
+    build_folder: Path, tmp_path: Path, size: str
+) -> None:
     assert CHROMIUM, "chromium is installed by ./dev test"
     shot = tmp_path / "catalog.png"
-    done = _chromium(build_folder / "index.html", tmp_path / "profile",
-                     f"--screenshot={shot}", f"--window-size={size}")
+    done = _chromium(
+        build_folder / "index.html",
+        tmp_path / "profile",
+        f"--screenshot={shot}",
+        f"--window-size={size}",
+    )
     assert shot.is_file(), done.stderr
     width, height, rows = _png_size_and_colours(shot)
     assert (width, height) == tuple(int(n) for n in size.split(","))
     assert rows > 50, "the screenshot is (nearly) blank"
 
 
-def test_every_catalog_link_resolves_to_a_built_file(build_folder: Path, tmp_path: Path) -> None:
+def test_every_catalog_link_resolves_to_a_built_file(
+    build_folder: Path, tmp_path: Path
+) -> None:
     done = _chromium(build_folder / "index.html", tmp_path / "profile", "--dump-dom")
     assert done.returncode == 0, done.stderr
     parser = _Links()
     parser.feed(done.stdout)
     assert "main" in parser.tags or "body" in parser.tags
-    local = [link for link in parser.links if not urlsplit(link).scheme and not link.startswith("#")]
+    local = [
+        link
+        for link in parser.links
+        if not urlsplit(link).scheme and not link.startswith("#")
+    ]
     assert len(local) >= 6 * 3
     for link in local:
         target = (build_folder / unquote(urlsplit(link).path)).resolve()
         assert target.is_file(), link
         assert target.is_relative_to(build_folder.resolve()), link
-    remote = [link for link in parser.links if urlsplit(link).scheme not in ("", "data")]
+    remote = [
+        link for link in parser.links if urlsplit(link).scheme not in ("", "data")
+    ]
     assert all(link.startswith("https://") for link in remote), remote

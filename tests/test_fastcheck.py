@@ -41,11 +41,31 @@ def test_fast_check_says_valid_for_the_bundled_motions() -> None:
 
 _SAMPLE = (REPO / "motions" / "threat-health-check.yaml").read_text(encoding="utf-8")
 _LINES = _SAMPLE.splitlines()
-_REPLACEMENTS = st.sampled_from([
-    "", "x", "42", "-1", "yes", "2027-02-30", "[]", "{}", "[a, a]", "~", "https://x.y",
-    "ftp://x", "not an email", "a@b.co", "48h", "0h", "var", "channel-manager",
-    "'1.2.3'", "{use: nothing}", "{file: x, url: 'https://x'}",
-])
+_REPLACEMENTS = st.sampled_from(
+    [
+        "",
+        "x",
+        "42",
+        "-1",
+        "yes",
+        "2027-02-30",
+        "[]",
+        "{}",
+        "[a, a]",
+        "~",
+        "https://x.y",
+        "ftp://x",
+        "not an email",
+        "a@b.co",
+        "48h",
+        "0h",
+        "var",
+        "channel-manager",
+        "'1.2.3'",
+        "{use: nothing}",
+        "{file: x, url: 'https://x'}",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -44,7 +44,9 @@ def test_yaml_suite_case_gives_data_or_positioned_error(case: Path) -> None:
     assert doc is not None or findings
     _assert_clean(findings, raw.decode("utf-8", "replace"))
     if doc is not None:
-        json.dumps(doc.data, default=lambda v: v.isoformat() if isinstance(v, date) else None)
+        json.dumps(
+            doc.data, default=lambda v: v.isoformat() if isinstance(v, date) else None
+        )
         project = load_project(case.parent, [case])
         _assert_clean(project.findings, raw.decode("utf-8", "replace"))
 
@@ -86,7 +88,9 @@ internal:
   escalation: *n
 """
 
-_ALPHABET = st.sampled_from(list(":-[]{}&*!|>'\"#%@`,?\t\n \\~0123456789abcyesno\ufeff\x00é"))
+_ALPHABET = st.sampled_from(
+    list(":-[]{}&*!|>'\"#%@`,?\t\n \\~0123456789abcyesno\ufeff\x00é")
+)
 
 
 @st.composite
@@ -96,7 +100,9 @@ def _mutations(draw) -> str:
         at = draw(st.integers(0, len(text)))
         kind = draw(st.sampled_from(["insert", "delete", "duplicate-line", "swap"]))
         if kind == "insert":
-            text = text[:at] + draw(st.text(_ALPHABET, min_size=1, max_size=4)) + text[at:]
+            text = (
+                text[:at] + draw(st.text(_ALPHABET, min_size=1, max_size=4)) + text[at:]
+            )
         elif kind == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 6)) :]
         else:

@@ -60,7 +60,9 @@ def test_every_property_has_title_description_and_example() -> None:
 
 def test_the_format_reference_is_up_to_date() -> None:
     committed = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
-    assert committed == format_reference(), "run: playbook schema --markdown > docs/format.md"
+    assert committed == format_reference(), (
+        "run: playbook schema --markdown > docs/format.md"
+    )
 
 
 def test_schema_command_prints_the_schema() -> None:
@@ -84,9 +86,20 @@ def test_bundled_motions_carry_the_modeline_and_are_valid() -> None:
 
 def test_the_wheel_carries_schema_and_templates(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("playbook-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
@@ -97,8 +110,18 @@ def test_the_wheel_carries_schema_and_templates(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", "import playbook.resources as r; print(r.bundled('templates'))"],
-        cwd=outside, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import playbook.resources as r; print(r.bundled('templates'))",
+        ],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
     )
-    assert Path(done.stdout.strip()) == tmp_path / "site" / "playbook" / "data" / "templates"
+    assert (
+        Path(done.stdout.strip())
+        == tmp_path / "site" / "playbook" / "data" / "templates"
+    )

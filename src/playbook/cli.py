@@ -32,7 +32,13 @@ log = logging.getLogger("playbook")
 
 def _setup_logging(verbose: int) -> None:
     """One place configures logging: quiet by default, more with -v."""
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    level = (
+        logging.WARNING
+        if verbose == 0
+        else logging.INFO
+        if verbose == 1
+        else logging.DEBUG
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root = logging.getLogger("playbook")
@@ -42,7 +48,7 @@ def _setup_logging(verbose: int) -> None:
 
 
 class _Group(click.Group):
-    """A group that turns any error into a message and an exit code, never a traceback."""
+    """A group that turns any error into a message and an exit code, no traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - click hook
         try:
@@ -88,7 +94,9 @@ def _colour() -> bool:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="playbook")
-@click.option("-v", "--verbose", count=True, help="Say more (-vv for debugging detail).")
+@click.option(
+    "-v", "--verbose", count=True, help="Say more (-vv for debugging detail)."
+)
 @click.pass_context
 def main(ctx: click.Context, verbose: int) -> None:
     """Partner sales motions as code: validate, lint and build partner kits.
@@ -121,8 +129,14 @@ _PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 @main.command()
 @_PATHS
-@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text",
-              show_default=True, help="How to print the problems.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(report.FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the problems.",
+)
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check motion files against the format and each other.
@@ -134,7 +148,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     findings = project.findings
     valid = len(project.motions)
     if fmt == "json":
-        click.echo(report.as_json(findings, valid=project.ok, files=project.files, motions=valid))
+        click.echo(
+            report.as_json(
+                findings, valid=project.ok, files=project.files, motions=valid
+            )
+        )
     elif fmt == "github":
         if findings:
             click.echo(report.github(findings))
@@ -143,7 +161,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     if fmt != "json":
         summary_line = (
             f"{_count(valid, 'motion')} valid ({_count(project.files, 'file')} checked)"
-            if project.ok else report.count_line(findings, project.files, "files")
+            if project.ok
+            else report.count_line(findings, project.files, "files")
         )
         click.echo(summary_line, err=bool(findings))
     ctx.exit(0 if project.ok else 1)
@@ -162,8 +181,14 @@ def _valid_project(ctx: click.Context, paths: tuple[Path, ...]) -> Project:
 
 @main.command()
 @_PATHS
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
-              default="text", show_default=True, help="How to print the summaries.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the summaries.",
+)
 @click.pass_context
 def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Print each motion's one-sentence summary: who to call, what to say and offer."""
@@ -208,34 +233,58 @@ def _shard(value: str | None) -> tuple[int, int] | None:
         return None
     number, _, count = value.partition("/")
     if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
-        raise click.BadParameter("write it as K/N with 1 <= K <= N, like 2/4", param_hint="--shard")
+        raise click.BadParameter(
+            "write it as K/N with 1 <= K <= N, like 2/4", param_hint="--shard"
+        )
     return int(number), int(count)
 
 
 @main.command()
 @_PATHS
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Kits rendered in parallel (default: one per CPU core).")
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
-              help="Build folder (default: the project's build/).")
-@click.option("--shard", default=None, metavar="K/N",
-              help="Build only shard K of N (a stable split of the motions, for CI matrices).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Kits rendered in parallel (default: one per CPU core).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Build folder (default: the project's build/).",
+)
+@click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    help="Build only shard K of N (a stable split of the motions, for CI matrices).",
+)
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], jobs: int, out: Path | None,
-          shard: str | None) -> None:
-    """Build partner kits (PDF, HTML page, summary, email copy, assets, zip) and the catalog.
+def build(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    jobs: int,
+    out: Path | None,
+    shard: str | None,
+) -> None:
+    """Build partner kits (PDF, web page, summary, email, assets, zip) and a catalog.
 
     Invalid motions stop the build with the same messages as `validate`; the
     previous build/ is only replaced once the whole new build is written.
     """
-    from playbook.build.pipeline import BuildOptions, build as run_build
-    from playbook.build.pipeline import source_commit, source_date
+    from playbook.build.pipeline import BuildOptions, source_commit, source_date
+    from playbook.build.pipeline import build as run_build
 
     config = _config(ctx)
     shard_value = _shard(shard)
     project = _valid_project(ctx, paths)
     options = BuildOptions(
-        out=out, jobs=jobs, shard=shard_value, build_date=source_date(),
+        out=out,
+        jobs=jobs,
+        shard=shard_value,
+        build_date=source_date(),
         source_commit=source_commit(config.root),
     )
     _add_scores(config, project, options)
@@ -249,16 +298,26 @@ def build(ctx: click.Context, paths: tuple[Path, ...], jobs: int, out: Path | No
         click.echo(f"{where} is up to date ({_count(result.kits, 'kit')}).")
     else:
         click.echo(
-            f"Built {_count(result.kits, 'kit')} into {where}: {result.rendered} rendered, "
-            f"{result.reused} reused, {_count(result.files, 'file')} in {result.seconds:.1f} s."
+            f"Built {_count(result.kits, 'kit')} into {where}: "
+            f"{result.rendered} rendered, {result.reused} reused, "
+            f"{_count(result.files, 'file')} in {result.seconds:.1f} s."
         )
 
 
 @main.command()
-@click.argument("shards", nargs=-1, required=True,
-                type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
-              help="Build folder (default: the project's build/).")
+@click.argument(
+    "shards",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Build folder (default: the project's build/).",
+)
 @click.pass_context
 def merge(ctx: click.Context, shards: tuple[Path, ...], out: Path | None) -> None:
     """Assemble shard builds (`build --shard K/N`, every K once) into one build.
@@ -296,8 +355,12 @@ def display_path(path: Path) -> str:
 
 
 @main.command()
-@click.option("--fragments", is_flag=True, help="Print the shared fragments schema instead.")
-@click.option("--markdown", is_flag=True, help="Print the field reference (docs/format.md).")
+@click.option(
+    "--fragments", is_flag=True, help="Print the shared fragments schema instead."
+)
+@click.option(
+    "--markdown", is_flag=True, help="Print the field reference (docs/format.md)."
+)
 def schema(fragments: bool, markdown: bool) -> None:
     """Print the JSON Schema of the motion format (for editors and CI)."""
     if markdown:
@@ -314,16 +377,36 @@ _LINT_FORMATS = (*report.FORMATS, "sarif")
 
 @main.command()
 @_PATHS
-@click.option("--format", "fmt", type=click.Choice(_LINT_FORMATS), default="text",
-              show_default=True, help="How to print the findings.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
-              help="Exit 1 when a finding is at least this severe "
-                   "[default: lint.fail-on of the config, else error].")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True,
-              help="Check dates against this day instead of today (for tests).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_LINT_FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Exit 1 when a finding is at least this severe "
+    "[default: lint.fail-on of the config, else error].",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    hidden=True,
+    help="Check dates against this day instead of today (for tests).",
+)
 @click.pass_context
-def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str | None,
-         today: Any) -> None:
+def lint(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str,
+    fail_on: str | None,
+    today: Any,
+) -> None:
     """Check that motions will repeat across partners, and score them 0-100.
 
     PATHS are motion files or folders (default: the project's motions/).
@@ -343,8 +426,9 @@ def lint(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str | N
     ctx.exit(1 if result.fails(fail_on) else 0)
 
 
-def _lint_invalid(ctx: click.Context, project: Project, paths: tuple[Path, ...],
-                  fmt: str) -> None:
+def _lint_invalid(
+    ctx: click.Context, project: Project, paths: tuple[Path, ...], fmt: str
+) -> None:
     """Report invalid motions exactly as `validate` does, then exit 1."""
     if fmt != "sarif":
         ctx.invoke(validate, paths=paths, fmt=fmt)
@@ -393,8 +477,12 @@ def _score_rows(
 def _lint_data(project: Project, result: LintResult) -> dict[str, Any]:
     return {
         "motions": [
-            {"id": m.id, "file": m.source, "status": m.status,
-             "score": result.scores[m.id]}
+            {
+                "id": m.id,
+                "file": m.source,
+                "status": m.status,
+                "score": result.scores[m.id],
+            }
             for m in project.motions
         ],
         "portfolio_score": result.portfolio,
@@ -402,17 +490,27 @@ def _lint_data(project: Project, result: LintResult) -> dict[str, Any]:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
-              default="text", show_default=True,
-              help="markdown prints the reference kept in docs/rules.md.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown prints the reference kept in docs/rules.md.",
+)
 def rules(fmt: str) -> None:
     """List every lint rule with its default severity and what it checks."""
     if fmt == "markdown":
         click.echo(lint_docs.rules_markdown(), nl=False)
     elif fmt == "json":
         data = [
-            {"id": r.id, "severity": r.severity.value, "scope": r.scope,
-             "summary": r.summary, "options": r.defaults()}
+            {
+                "id": r.id,
+                "severity": r.severity.value,
+                "scope": r.scope,
+                "summary": r.summary,
+                "options": r.defaults(),
+            }
             for r in RULES.values()
         ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -74,7 +74,11 @@ def find_line(text: str, keys: tuple[str, ...]) -> int:
     start = 0
     *tables, last = keys if keys else ("",)
     for depth in range(len(tables), 0, -1):
-        header = re.compile(r"^\s*\[+\s*(tool\.playbook\.)?" + re.escape(".".join(tables[:depth])) + r"\s*\]")
+        header = re.compile(
+            r"^\s*\[+\s*(tool\.playbook\.)?"
+            + re.escape(".".join(tables[:depth]))
+            + r"\s*\]"
+        )
         found = next((i for i, line in enumerate(lines) if header.match(line)), None)
         if found is not None:
             start = found
@@ -137,13 +141,21 @@ def _parse(root: Path, file: Path, text: str, data: dict[str, Any]) -> Config:
     for key, value in paths.items():
         if key not in ("motions", "build", "templates"):
             raise ConfigError(f"{config.position('paths', key)}: unknown path `{key}`")
-        if not isinstance(value, str) or not value or Path(value).is_absolute() or ".." in Path(value).parts:
+        if (
+            not isinstance(value, str)
+            or not value
+            or Path(value).is_absolute()
+            or ".." in Path(value).parts
+        ):
             raise ConfigError(
                 f"{config.position('paths', key)}: `paths.{key}` must be a folder "
                 "inside the project, written relative to it"
             )
     return Config(
-        root=root, file=file, text=text, brand=brand,
+        root=root,
+        file=file,
+        text=text,
+        brand=brand,
         motions_dir=paths.get("motions", "motions"),
         build_dir=paths.get("build", "build"),
         templates_dir=paths.get("templates", "templates"),
@@ -154,13 +166,17 @@ def _parse(root: Path, file: Path, text: str, data: dict[str, Any]) -> Config:
 def _table(config: Config, data: dict[str, Any], name: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{config.position(name)}: `{name}` must be a table ([{name}])")
+        raise ConfigError(
+            f"{config.position(name)}: `{name}` must be a table ([{name}])"
+        )
     return value
 
 
 def _brand(config: Config, data: Any) -> Brand:
     if not isinstance(data, dict):
-        raise ConfigError(f"{config.position('brand')}: `brand` must be a table ([brand])")
+        raise ConfigError(
+            f"{config.position('brand')}: `brand` must be a table ([brand])"
+        )
     known = Brand.__dataclass_fields__
     for key, value in data.items():
         if key not in known:
@@ -169,10 +185,12 @@ def _brand(config: Config, data: Any) -> Brand:
                 f"known settings are {', '.join(known)}"
             )
         if not isinstance(value, str):
-            raise ConfigError(f"{config.position('brand', key)}: `brand.{key}` must be text in quotes")
+            raise ConfigError(
+                f"{config.position('brand', key)}: `brand.{key}` must be text in quotes"
+            )
         if key in ("primary", "accent") and not _COLOUR.match(value):
             raise ConfigError(
                 f"{config.position('brand', key)}: `brand.{key}` must be a colour "
-                f"like \"#0b4f8a\", got \"{value}\""
+                f'like "#0b4f8a", got "{value}"'
             )
     return Brand(**data)

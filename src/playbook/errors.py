@@ -8,12 +8,12 @@ prints them and picks the exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import click
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters; ordered from most to least severe."""
 
     ERROR = "error"
@@ -44,7 +44,9 @@ class Finding:
 
     def as_text(self) -> str:
         """Render as `file:line:col: severity: message [rule]`."""
-        text = f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+        text = (
+            f"{self.file}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+        )
         return text if self.rule.startswith("format/") else f"{text} [{self.rule}]"
 
     def as_dict(self) -> dict:

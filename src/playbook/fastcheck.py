@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 Check = Callable[[Any], bool]
 
-_ANNOTATIONS = {"$schema", "$id", "title", "description", "examples", "x-hint", "$defs",
-                "default", "$comment"}
+_ANNOTATIONS = {
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "examples",
+    "x-hint",
+    "$defs",
+    "default",
+    "$comment",
+}
 
 
 class _Unsupported(Exception):
@@ -46,8 +56,12 @@ def _is_uri(value: Any) -> bool:
     if not isinstance(value, str):
         return True
     scheme, sep, rest = value.partition(":")
-    return bool(sep and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", scheme) and rest
-                and not any(c.isspace() for c in value))
+    return bool(
+        sep
+        and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", scheme)
+        and rest
+        and not any(c.isspace() for c in value)
+    )
 
 
 FORMATS: dict[str, Check] = {
@@ -61,8 +75,10 @@ _TYPES: dict[str, Check] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
 }
@@ -263,12 +279,24 @@ def _one_of(c: _Compiler, s: dict[str, Any], base: str) -> Check:
 
 
 _KEYWORDS: dict[str, Callable[[_Compiler, dict[str, Any], str], Check | None]] = {
-    "type": _type, "enum": _enum, "const": _const, "pattern": _pattern,
-    "format": _format, "minLength": _min_length, "maxLength": _max_length,
-    "minimum": _minimum, "minItems": _min_items, "uniqueItems": _unique,
-    "items": _items, "required": _required, "properties": _properties,
-    "additionalProperties": _additional, "propertyNames": _property_names,
-    "$ref": _ref, "allOf": _all_of, "oneOf": _one_of,
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "pattern": _pattern,
+    "format": _format,
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "minimum": _minimum,
+    "minItems": _min_items,
+    "uniqueItems": _unique,
+    "items": _items,
+    "required": _required,
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "propertyNames": _property_names,
+    "$ref": _ref,
+    "allOf": _all_of,
+    "oneOf": _one_of,
 }
 
 

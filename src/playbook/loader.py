@@ -86,7 +86,11 @@ class Document:
         """
         for end in range(len(path), -1, -1):
             sub = path[:end]
-            if sub in self.written and self.written[sub] == "" and sub in self.key_marks:
+            if (
+                sub in self.written
+                and self.written[sub] == ""
+                and sub in self.key_marks
+            ):
                 return self.key_marks[sub]
             if sub in self.marks:
                 return self.marks[sub]
@@ -110,7 +114,9 @@ class _Problems(Exception):
         self.findings = findings
 
 
-def load_file(path: Path, name: str | None = None) -> tuple[Document | None, list[Finding]]:
+def load_file(
+    path: Path, name: str | None = None
+) -> tuple[Document | None, list[Finding]]:
     """Read and load one YAML file; return the document and its findings.
 
     The document is None when the file cannot be read as data at all.
@@ -120,11 +126,17 @@ def load_file(path: Path, name: str | None = None) -> tuple[Document | None, lis
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        return None, [Finding(name, 1, 1, "format/file", message=f"cannot read the file: {reason}")]
+        return None, [
+            Finding(
+                name, 1, 1, "format/file", message=f"cannot read the file: {reason}"
+            )
+        ]
     return load_bytes(raw, path, name)
 
 
-def load_bytes(raw: bytes, path: Path, name: str) -> tuple[Document | None, list[Finding]]:
+def load_bytes(
+    raw: bytes, path: Path, name: str
+) -> tuple[Document | None, list[Finding]]:
     """Load YAML from bytes already read from `path` (shown as `name`)."""
     try:
         text = _decode(raw, name)
@@ -133,11 +145,15 @@ def load_bytes(raw: bytes, path: Path, name: str) -> tuple[Document | None, list
         data = builder.build(root)
     except _Problems as problems:
         return None, problems.findings
-    doc = Document(path, name, text, data, builder.marks, builder.key_marks, builder.written)
+    doc = Document(
+        path, name, text, data, builder.marks, builder.key_marks, builder.written
+    )
     return doc, builder.findings + _tab_findings(text, name, builder.multiline)
 
 
-def _error(name: str, line: int, col: int, message: str, rule: str = "format/yaml") -> _Problems:
+def _error(
+    name: str, line: int, col: int, message: str, rule: str = "format/yaml"
+) -> _Problems:
     return _Problems([Finding(name, line, col, rule, message=message)])
 
 
@@ -145,7 +161,9 @@ def _decode(raw: bytes, name: str) -> str:
     """Decode UTF-8 (an optional BOM is dropped) and refuse what YAML cannot hold."""
     if len(raw) > MAX_BYTES:
         size = f"{len(raw) / 1_048_576:.1f} MiB"
-        raise _error(name, 1, 1, f"the file is {size}; motion files are limited to 1 MiB")
+        raise _error(
+            name, 1, 1, f"the file is {size}; motion files are limited to 1 MiB"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,7 +172,9 @@ def _decode(raw: bytes, name: str) -> str:
         col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
         byte = raw[exc.start]
         raise _error(
-            name, line, col,
+            name,
+            line,
+            col,
             f"byte 0x{byte:02x} is not UTF-8 text; save the file with UTF-8 encoding",
             "format/encoding",
         ) from None
@@ -165,7 +185,9 @@ def _decode(raw: bytes, name: str) -> str:
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         code = f"U+{ord(bad.group()):04X}"
         raise _error(
-            name, line, col,
+            name,
+            line,
+            col,
             f"the invisible control character {code} is not allowed; delete it",
             "format/encoding",
         )
@@ -186,32 +208,59 @@ def _compose(text: str, name: str) -> Node:
     except yaml.YAMLError as exc:  # a reader error without a mark
         raise _error(name, 1, 1, f"the file is not valid YAML: {exc}") from None
     if root is None:
-        raise _error(name, 1, 1, "the file is empty; a motion needs at least an id and a name")
+        raise _error(
+            name, 1, 1, "the file is empty; a motion needs at least an id and a name"
+        )
     return root
 
 
 _PARSE_HINTS = (
-    ("expected a single document", "the file holds more than one YAML document "
-     "(a second `---`); keep one motion per file"),
-    ("found undefined alias", "this alias (*name) has no matching &name anchor above it"),
-    ("mapping values are not allowed", "a colon followed by a space cannot appear in "
-     "unquoted text; put the whole value in quotes"),
-    ("could not find expected ':'", "this line is not a `field: value` pair; check for a "
-     "missing colon or a wrong indentation"),
-    ("did not find expected key", "this line does not line up with the fields around "
-     "it; check its indentation"),
-    ("did not find expected '-' indicator", "this list item does not line up with the "
-     "items above it; check its indentation"),
+    (
+        "expected a single document",
+        "the file holds more than one YAML document "
+        "(a second `---`); keep one motion per file",
+    ),
+    (
+        "found undefined alias",
+        "this alias (*name) has no matching &name anchor above it",
+    ),
+    (
+        "mapping values are not allowed",
+        "a colon followed by a space cannot appear in "
+        "unquoted text; put the whole value in quotes",
+    ),
+    (
+        "could not find expected ':'",
+        "this line is not a `field: value` pair; check for a "
+        "missing colon or a wrong indentation",
+    ),
+    (
+        "did not find expected key",
+        "this line does not line up with the fields around it; check its indentation",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "this list item does not line up with the "
+        "items above it; check its indentation",
+    ),
     ("scanning a quoted scalar", "a quote is opened here but never closed"),
-    ("found unknown escape character", "this backslash escape is not valid inside double "
-     "quotes; use single quotes or write \\\\ for a backslash"),
+    (
+        "found unknown escape character",
+        "this backslash escape is not valid inside double "
+        "quotes; use single quotes or write \\\\ for a backslash",
+    ),
     ("did not find expected ',' or ']'", "this [list] is not closed with `]`"),
     ("did not find expected ',' or '}'", "this {mapping} is not closed with `}`"),
     ("did not find expected node content", "a value is missing here"),
-    ("found character that cannot start any token", "this character cannot start a "
-     "value; put the value in quotes"),
-    ("block sequence entries are not allowed", "a list item (-) cannot start on the "
-     "same line as a field; move it to its own line"),
+    (
+        "found character that cannot start any token",
+        "this character cannot start a value; put the value in quotes",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "a list item (-) cannot start on the "
+        "same line as a field; move it to its own line",
+    ),
 )
 
 
@@ -243,9 +292,16 @@ def _tab_findings(text: str, name: str, multiline: set[int]) -> list[Finding]:
     for number, source in enumerate(text.splitlines(), start=1):
         indent = source[: len(source) - len(source.lstrip(" \t"))]
         rest = source[len(indent) :]
-        if "\t" in indent and rest and not rest.startswith("#") and number not in multiline:
+        if (
+            "\t" in indent
+            and rest
+            and not rest.startswith("#")
+            and number not in multiline
+        ):
             col = indent.index("\t") + 1
-            findings.append(Finding(name, number, col, "format/tab", message=_TAB_MESSAGE))
+            findings.append(
+                Finding(name, number, col, "format/tab", message=_TAB_MESSAGE)
+            )
     return findings
 
 
@@ -277,7 +333,9 @@ class _Builder:
         if not isinstance(root, MappingNode):
             mark = root.start_mark
             raise _error(
-                self.name, mark.line + 1, mark.column + 1,
+                self.name,
+                mark.line + 1,
+                mark.column + 1,
                 "a motion file must be a set of `field: value` lines (id, name, ...), "
                 f"not a {'list' if isinstance(root, SequenceNode) else 'single value'}",
             )
@@ -293,8 +351,12 @@ class _Builder:
         start = node.start_mark
         self.marks[path] = _mark((start.line + 1, start.column + 1))
         if len(path) > MAX_DEPTH:
-            raise _error(self.name, start.line + 1, start.column + 1,
-                         f"values are nested more than {MAX_DEPTH} levels deep")
+            raise _error(
+                self.name,
+                start.line + 1,
+                start.column + 1,
+                f"values are nested more than {MAX_DEPTH} levels deep",
+            )
         if self._aliases:
             return self._counted(node, path)
         return self._value(node, path)
@@ -323,7 +385,8 @@ class _Builder:
                 self._alias_values += 1
                 if self._alias_values > MAX_ALIAS_VALUES:
                     raise self._alias_error(
-                        self._alias_root, f"expands to more than {MAX_ALIAS_VALUES} values"
+                        self._alias_root,
+                        f"expands to more than {MAX_ALIAS_VALUES} values",
                     )
             return self._value(node, path)
         finally:
@@ -333,8 +396,11 @@ class _Builder:
     def _alias_error(self, node: Node, what: str) -> _Problems:
         mark = node.start_mark
         return _error(
-            self.name, mark.line + 1, mark.column + 1,
-            f"the anchor (&) here is used by aliases (*) so often that the data {what}; "
+            self.name,
+            mark.line + 1,
+            mark.column + 1,
+            "the anchor (&) here is used by aliases (*) so often that the data "
+            f"{what}; "
             "write the values out or use a shared fragment",
             "format/alias",
         )
@@ -375,19 +441,30 @@ class _Builder:
 
     def _key(self, node: Node) -> str | None:
         if not isinstance(node, ScalarNode):
-            self._finding(node, "a field name must be plain text, not a list or block",
-                          "format/key")
+            self._finding(
+                node,
+                "a field name must be plain text, not a list or block",
+                "format/key",
+            )
             return None
         if node.tag == f"{_TAG}merge":
-            self._finding(node, "merge keys (<<) are not supported; write the fields "
-                          "out or use a shared fragment", "format/key")
+            self._finding(
+                node,
+                "merge keys (<<) are not supported; write the fields "
+                "out or use a shared fragment",
+                "format/key",
+            )
             return None
         if node.tag not in _SCALAR_TAGS and node.tag != _TIMESTAMP:
             self._tag_refused(node)
         return node.value
 
     def _tag_refused(self, node: Node) -> None:
-        tag = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
+        tag = (
+            "!!" + node.tag.removeprefix(_TAG)
+            if node.tag.startswith(_TAG)
+            else node.tag
+        )
         self._finding(
             node,
             f"tags such as `{tag}` are not allowed in motion files; remove the tag "
@@ -396,14 +473,20 @@ class _Builder:
         )
 
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
-        if self._tabs and (node.style in _BLOCK_STYLES
-                           or node.end_mark.line > node.start_mark.line):
-            self.multiline.update(range(node.start_mark.line + 2, node.end_mark.line + 2))
+        if self._tabs and (
+            node.style in _BLOCK_STYLES or node.end_mark.line > node.start_mark.line
+        ):
+            self.multiline.update(
+                range(node.start_mark.line + 2, node.end_mark.line + 2)
+            )
         tag = node.tag
         if self._tags:
             plain = not node.style
-            implicit = _resolver.resolve(ScalarNode, node.value, (True, False)) if plain \
+            implicit = (
+                _resolver.resolve(ScalarNode, node.value, (True, False))
+                if plain
                 else _STR
+            )
             if tag != implicit:
                 self._tag_refused(node)
                 return node.value
@@ -421,14 +504,18 @@ class _Builder:
             self._finding(node, f"`{node.value}` is not a real {what}", "format/value")
             return node.value
         if isinstance(value, float) and not math.isfinite(value):
-            self._finding(node, f"`{node.value}` is not a usable number", "format/value")
+            self._finding(
+                node, f"`{node.value}` is not a usable number", "format/value"
+            )
         return value
 
 
 def describe_written(value: Any, written: str) -> str:
     """Say in words what YAML 1.1 made of a plain scalar written as `written`."""
     if written == "" or value is None:
-        return "empty" if written in ("", "~", "null", "Null", "NULL") else f"`{written}`"
+        return (
+            "empty" if written in ("", "~", "null", "Null", "NULL") else f"`{written}`"
+        )
     if isinstance(value, bool):
         return f"`{written}`, which YAML reads as the yes/no value {str(value).lower()}"
     if isinstance(value, datetime):

@@ -52,7 +52,7 @@ def duration_hours(text: str) -> int:
 
 
 def words(value: str) -> str:
-    """Human words for an enum id: `deal-registration-accepted` -> `deal registration accepted`."""
+    """Human words for an enum id: `se-assigned` -> `se assigned`."""
     return value.replace("-", " ")
 
 

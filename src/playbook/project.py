@@ -12,15 +12,26 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from playbook.errors import Finding, UsageError
 from playbook.loader import Document, Path_, load_file
 from playbook.model import (
-    Asset, Internal, Metric, Motion, Offer, Owner, Partners, Pitch, Sla, Step, Trigger,
+    Asset,
+    Internal,
+    Metric,
+    Motion,
+    Offer,
+    Owner,
+    Partners,
+    Pitch,
+    Sla,
+    Step,
+    Trigger,
     as_date,
 )
 from playbook.validate import FRAGMENTS_SCHEMA, schema_for, validate_document
@@ -61,7 +72,9 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                found.update(Path(dirpath) / n for n in filenames if n.endswith(YAML_SUFFIXES))
+                found.update(
+                    Path(dirpath) / n for n in filenames if n.endswith(YAML_SUFFIXES)
+                )
         elif path.is_file():
             found.add(path)
         else:
@@ -83,7 +96,9 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_project(
-    root: Path, paths: Iterable[Path], base: Path | None = None,
+    root: Path,
+    paths: Iterable[Path],
+    base: Path | None = None,
     fragments_from: Path | None = None,
 ) -> Project:
     """Load, validate and cross-check every motion file under `paths`.
@@ -157,11 +172,15 @@ def _collect_fragments(project: Project) -> dict[str, _Fragment]:
             if name in fragments:
                 first = fragments[name]
                 mark = first.doc.key_mark(first.path)
-                project.findings.append(doc.finding(
-                    path, f"fragment id `{name}` is also defined at "
-                    f"{first.doc.name}:{mark.line}:{mark.col}; fragment ids must be unique",
-                    "format/duplicate-id",
-                ))
+                project.findings.append(
+                    doc.finding(
+                        path,
+                        f"fragment id `{name}` is also defined at "
+                        f"{first.doc.name}:{mark.line}:{mark.col}; "
+                        "fragment ids must be unique",
+                        "format/duplicate-id",
+                    )
+                )
                 continue
             fragments[name] = _Fragment(doc, path, data)
     return fragments
@@ -175,17 +194,22 @@ def _check_unique_ids(project: Project) -> None:
             continue
         for here, there in ((motion, first), (first, motion)):
             mark = there.where(("id",))
-            project.findings.append(here.doc.finding(
-                ("id",), f"the id `{motion.id}` is also used by {there.source}:"
-                f"{mark.line}:{mark.col}; every motion needs its own id",
-                "format/duplicate-id",
-            ))
+            project.findings.append(
+                here.doc.finding(
+                    ("id",),
+                    f"the id `{motion.id}` is also used by {there.source}:"
+                    f"{mark.line}:{mark.col}; every motion needs its own id",
+                    "format/duplicate-id",
+                )
+            )
 
 
 class _MotionBuilder:
     """Build one typed motion, expanding `use:` and checking references."""
 
-    def __init__(self, project: Project, doc: Document, fragments: dict[str, _Fragment]):
+    def __init__(
+        self, project: Project, doc: Document, fragments: dict[str, _Fragment]
+    ):
         self.project = project
         self.doc = doc
         self.fragments = fragments
@@ -197,24 +221,40 @@ class _MotionBuilder:
     def fragment(self, path: Path_, name: str, kind: str) -> _Fragment | None:
         found = self.fragments.get(name)
         if found is None:
-            near = ", ".join(sorted(n for n, f in self.fragments.items() if f.data["kind"] == kind))
+            near = ", ".join(
+                sorted(n for n, f in self.fragments.items() if f.data["kind"] == kind)
+            )
             known = f"; the known ones are: {near}" if near else ""
-            self.error(self.doc, (*path, "use"), f"no shared fragment is called `{name}`{known}",
-                       "format/reference")
+            self.error(
+                self.doc,
+                (*path, "use"),
+                f"no shared fragment is called `{name}`{known}",
+                "format/reference",
+            )
             return None
         if found.data["kind"] != kind:
-            self.error(self.doc, (*path, "use"),
-                       f"`{name}` is {_KIND_WORDS[found.data['kind']]}, not "
-                       f"{_KIND_WORDS[kind]}", "format/reference")
+            self.error(
+                self.doc,
+                (*path, "use"),
+                f"`{name}` is {_KIND_WORDS[found.data['kind']]}, not "
+                f"{_KIND_WORDS[kind]}",
+                "format/reference",
+            )
             return None
         return found
 
     def asset(self, doc: Document, path: Path_, data: dict[str, Any]) -> Asset:
         return Asset(
-            type=data["type"], title=data["title"], audience=data["audience"],
-            file=data.get("file", ""), url=data.get("url", ""), id=data.get("id", ""),
-            language=data.get("language", "en"), description=data.get("description", ""),
-            path=path, source=doc.name,
+            type=data["type"],
+            title=data["title"],
+            audience=data["audience"],
+            file=data.get("file", ""),
+            url=data.get("url", ""),
+            id=data.get("id", ""),
+            language=data.get("language", "en"),
+            description=data.get("description", ""),
+            path=path,
+            source=doc.name,
         )
 
     def assets(self) -> tuple[Asset, ...]:
@@ -224,7 +264,11 @@ class _MotionBuilder:
             if "use" in item:
                 shared = self.fragment(path, item["use"], "asset")
                 if shared:
-                    result.append(self.asset(shared.doc, (*shared.path, "asset"), shared.data["asset"]))
+                    result.append(
+                        self.asset(
+                            shared.doc, (*shared.path, "asset"), shared.data["asset"]
+                        )
+                    )
             else:
                 result.append(self.asset(self.doc, path, item))
         return tuple(result)
@@ -247,11 +291,21 @@ class _MotionBuilder:
         for i, item in enumerate(self.doc.data.get("steps", [])):
             path: Path_ = ("steps", i)
             if item.get("sla") and item["sla"] not in events:
-                self.error(self.doc, (*path, "sla"),
-                           f"step {i + 1} refers to the SLA `{item['sla']}`, which is not "
-                           "among this motion's slas", "format/reference")
-            steps.append(Step(action=item["action"], actor=item.get("actor", ""),
-                              sla=item.get("sla", ""), path=path))
+                self.error(
+                    self.doc,
+                    (*path, "sla"),
+                    f"step {i + 1} refers to the SLA `{item['sla']}`, which is not "
+                    "among this motion's slas",
+                    "format/reference",
+                )
+            steps.append(
+                Step(
+                    action=item["action"],
+                    actor=item.get("actor", ""),
+                    sla=item.get("sla", ""),
+                    path=path,
+                )
+            )
         return tuple(steps)
 
     def internal(self) -> Internal:
@@ -260,16 +314,23 @@ class _MotionBuilder:
             self.asset(self.doc, ("internal", "assets", i), item)
             for i, item in enumerate(data.get("assets", []))
         )
-        return Internal(notes=data.get("notes", ""),
-                        discount_authority=data.get("discount_authority", ""),
-                        escalation=data.get("escalation", ""), assets=assets)
+        return Internal(
+            notes=data.get("notes", ""),
+            discount_authority=data.get("discount_authority", ""),
+            escalation=data.get("escalation", ""),
+            assets=assets,
+        )
 
     def check_asset_ids(self, assets: tuple[Asset, ...]) -> None:
         seen: set[str] = set()
         for asset in assets:
             if asset.id and asset.id in seen and asset.source == self.doc.name:
-                self.error(self.doc, (*asset.path, "id"),
-                           f"asset id `{asset.id}` is used twice in this motion", "format/duplicate-id")
+                self.error(
+                    self.doc,
+                    (*asset.path, "id"),
+                    f"asset id `{asset.id}` is used twice in this motion",
+                    "format/duplicate-id",
+                )
             seen.add(asset.id)
 
     def build(self) -> Motion:
@@ -282,37 +343,70 @@ class _MotionBuilder:
         offer = data.get("offer")
         owner = data.get("owner")
         return Motion(
-            id=data["id"], name=data["name"], version=data["version"], status=data["status"],
-            domain=data["domain"], lifecycle=data["lifecycle"], doc=self.doc,
+            id=data["id"],
+            name=data["name"],
+            version=data["version"],
+            status=data["status"],
+            domain=data["domain"],
+            lifecycle=data["lifecycle"],
+            doc=self.doc,
             owner=Owner(**owner) if owner else None,
             review_by=as_date(data.get("review_by")),
             tags=tuple(data.get("tags", [])),
-            trigger=Trigger(event=trigger.get("event", ""), need=trigger.get("need", ""),
-                            signals=tuple(trigger.get("signals", [])),
-                            window=trigger.get("window", "")),
-            partners=Partners(lead=tuple(partners.get("lead", [])),
-                              support=tuple(partners.get("support", []))),
+            trigger=Trigger(
+                event=trigger.get("event", ""),
+                need=trigger.get("need", ""),
+                signals=tuple(trigger.get("signals", [])),
+                window=trigger.get("window", ""),
+            ),
+            partners=Partners(
+                lead=tuple(partners.get("lead", [])),
+                support=tuple(partners.get("support", [])),
+            ),
             pitch=Pitch(**data.get("pitch", {})),
-            steps=self.steps(slas), assets=assets, slas=slas,
-            metrics=tuple(_metric(m, ("metrics", i)) for i, m in enumerate(data.get("metrics", []))),
-            offer=Offer(incentive=offer["incentive"], description=offer["description"],
-                        terms=offer.get("terms", ""), expires=as_date(offer.get("expires")))
-            if offer else None,
+            steps=self.steps(slas),
+            assets=assets,
+            slas=slas,
+            metrics=tuple(
+                _metric(m, ("metrics", i))
+                for i, m in enumerate(data.get("metrics", []))
+            ),
+            offer=Offer(
+                incentive=offer["incentive"],
+                description=offer["description"],
+                terms=offer.get("terms", ""),
+                expires=as_date(offer.get("expires")),
+            )
+            if offer
+            else None,
             internal=self.internal(),
         )
 
 
 def _sla(data: dict[str, Any], path: Path_) -> Sla:
-    return Sla(event=data["event"], within=data["within"], owner=data.get("owner", ""),
-               note=data.get("note", ""), path=path)
+    return Sla(
+        event=data["event"],
+        within=data["within"],
+        owner=data.get("owner", ""),
+        note=data.get("note", ""),
+        path=path,
+    )
 
 
 def _metric(data: dict[str, Any], path: Path_) -> Metric:
-    return Metric(metric=data["metric"], target=data["target"], unit=data["unit"],
-                  direction=data["direction"], period=data.get("period", ""), path=path)
+    return Metric(
+        metric=data["metric"],
+        target=data["target"],
+        unit=data["unit"],
+        direction=data["direction"],
+        period=data.get("period", ""),
+        path=path,
+    )
 
 
-def _build_motion(project: Project, doc: Document, fragments: dict[str, _Fragment]) -> Motion | None:
+def _build_motion(
+    project: Project, doc: Document, fragments: dict[str, _Fragment]
+) -> Motion | None:
     builder = _MotionBuilder(project, doc, fragments)
     motion = builder.build()
     project.findings += builder.findings
@@ -392,8 +486,14 @@ def asset_file_problem(
     out) and exist with exactly this upper and lower case.
     """
     relative = Path(value)
-    outside = f"`{value}` is outside the project folder; asset files must live inside it"
-    if relative.is_absolute() or value.startswith(("/", "\\")) or ":" in relative.parts[0]:
+    outside = (
+        f"`{value}` is outside the project folder; asset files must live inside it"
+    )
+    if (
+        relative.is_absolute()
+        or value.startswith(("/", "\\"))
+        or ":" in relative.parts[0]
+    ):
         return f"`{value}` is an absolute path; write it relative to the project folder"
     if ".." in relative.parts:
         return outside
@@ -403,8 +503,11 @@ def asset_file_problem(
         if part not in names:
             near = [n for n in names if n.lower() == part.lower()]
             if near:
-                return (f"`{value}` does not exist with this exact spelling: the folder has "
-                        f"`{near[0]}`; match upper and lower case exactly")
+                return (
+                    f"`{value}` does not exist with this exact spelling: "
+                    "the folder has "
+                    f"`{near[0]}`; match upper and lower case exactly"
+                )
             return f"the asset file `{value}` does not exist in the project"
         current = current / part
     try:

@@ -26,7 +26,10 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     ref = node.get("$ref", "")
     if ref.startswith("#/$defs/"):
         target = schema["$defs"][ref.rsplit("/", 1)[-1]]
-        merged = {**_resolve(schema, target), **{k: v for k, v in node.items() if k != "$ref"}}
+        merged = {
+            **_resolve(schema, target),
+            **{k: v for k, v in node.items() if k != "$ref"},
+        }
         return merged
     if ref.startswith("motion.schema.json#/$defs/"):
         return _resolve(load_schema(MOTION_SCHEMA), {"$ref": ref.split("#", 1)[1]})
@@ -45,7 +48,9 @@ def _kind(schema: dict[str, Any], node: dict[str, Any]) -> str:
     if kind == "object" or "properties" in node:
         return "block of fields"
     if "oneOf" in node:
-        return " or ".join(_resolve(schema, b).get("title", "?").lower() for b in node["oneOf"])
+        return " or ".join(
+            _resolve(schema, b).get("title", "?").lower() for b in node["oneOf"]
+        )
     extra = f" ({node['format']})" if "format" in node else ""
     return {"string": "text", "number": "number"}.get(kind, str(kind)) + extra
 
@@ -57,7 +62,9 @@ def _example(node: dict[str, Any]) -> str:
     return f" Example: `{json.dumps(examples[0], ensure_ascii=False)}`."
 
 
-def _section(schema: dict[str, Any], title: str, node: dict[str, Any], level: int) -> list[str]:
+def _section(
+    schema: dict[str, Any], title: str, node: dict[str, Any], level: int
+) -> list[str]:
     node = _resolve(schema, node)
     lines = [f"{'#' * level} {title}", "", node.get("description", ""), ""]
     properties = dict(node.get("properties", {}))
@@ -75,15 +82,25 @@ def _section(schema: dict[str, Any], title: str, node: dict[str, Any], level: in
     for name, prop in properties.items():
         resolved = _resolve(schema, prop)
         mark = " **required**" if name in required else ""
-        text = f"{resolved.get('title', '')}: {resolved.get('description', '')}".strip(": ")
-        lines.append(f"| `{name}`{mark} | {text}{_example(resolved)} | {_kind(schema, prop)} |")
-        inner = resolved.get("items", resolved) if resolved.get("type") == "array" else resolved
+        text = f"{resolved.get('title', '')}: {resolved.get('description', '')}".strip(
+            ": "
+        )
+        lines.append(
+            f"| `{name}`{mark} | {text}{_example(resolved)} | {_kind(schema, prop)} |"
+        )
+        inner = (
+            resolved.get("items", resolved)
+            if resolved.get("type") == "array"
+            else resolved
+        )
         inner = _resolve(schema, inner)
         if "properties" in inner or "oneOf" in inner:
             nested.append((name, inner))
     lines.append("")
     for name, inner in nested:
-        lines += _section(schema, f"`{name}`: {inner.get('title', name)}", inner, level + 1)
+        lines += _section(
+            schema, f"`{name}`: {inner.get('title', name)}", inner, level + 1
+        )
     return lines
 
 
@@ -94,8 +111,9 @@ def format_reference() -> str:
     lines = [_HEADER, *_section(motion, "Motion file", motion, 2)]
     lines += _section(fragments, "Shared fragments file", fragments, 2)
     for name in ("slaProfile", "sharedAsset"):
-        lines += _section(fragments, fragments["$defs"][name]["title"],
-                          fragments["$defs"][name], 3)
+        lines += _section(
+            fragments, fragments["$defs"][name]["title"], fragments["$defs"][name], 3
+        )
     text = "\n".join(line.rstrip() for line in lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

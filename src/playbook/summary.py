@@ -53,7 +53,11 @@ def summary(motion: Motion) -> str:
         say = f"that {say}"
     actions = [
         f"{verb} {part}"
-        for verb, part in (("call", _clean(pitch.who)), ("say", say), ("offer", _clean(pitch.offer)))
+        for verb, part in (
+            ("call", _clean(pitch.who)),
+            ("say", say),
+            ("offer", _clean(pitch.offer)),
+        )
         if part
     ]
     if len(actions) == 3:

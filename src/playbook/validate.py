@@ -10,10 +10,11 @@ union (`oneOf`) speaks only of the branch the author clearly meant.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from difflib import get_close_matches
 from functools import cache
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from playbook.errors import Finding
 from playbook.fastcheck import FORMATS, compile_schema
@@ -55,7 +56,9 @@ def validator(name: str) -> Draft202012Validator:
     registry: Registry = Registry()
     for other in (MOTION_SCHEMA, FRAGMENTS_SCHEMA):
         resource = Resource.from_contents(load_schema(other))
-        registry = registry.with_resources([(other, resource), (resource.id(), resource)])
+        registry = registry.with_resources(
+            [(other, resource), (resource.id(), resource)]
+        )
     return Draft202012Validator(
         load_schema(name), registry=registry, format_checker=_format_checker()
     )
@@ -97,9 +100,16 @@ def _path(error: ValidationError) -> Path_:
     return tuple(error.absolute_path)
 
 
-_SINGULAR = {"assets": "asset", "slas": "SLA", "steps": "step", "metrics": "metric",
-             "signals": "signal", "lead": "lead partner type", "support": "supporting partner type",
-             "tags": "tag"}
+_SINGULAR = {
+    "assets": "asset",
+    "slas": "SLA",
+    "steps": "step",
+    "metrics": "metric",
+    "signals": "signal",
+    "lead": "lead partner type",
+    "support": "supporting partner type",
+    "tags": "tag",
+}
 
 
 def _field(path: Path_) -> str:
@@ -138,7 +148,9 @@ def _shape_misses(errors: list[ValidationError]) -> int:
     """How many errors say the data has a different shape than the branch."""
     count = 0
     for sub in errors:
-        if sub.validator in _SHAPE_KEYWORDS or (sub.validator == "type" and not sub.path):
+        if sub.validator in _SHAPE_KEYWORDS or (
+            sub.validator == "type" and not sub.path
+        ):
             count += 1
         elif sub.validator in ("oneOf", "anyOf") and sub.context and not sub.path:
             count += min(_shape_misses(errs) for errs in _branches(sub).values())
@@ -151,7 +163,9 @@ def _explain_union(doc: Document, error: ValidationError) -> Iterator[Finding]:
     if not branches:
         yield from _generic(doc, error)
         return
-    best = min(branches, key=lambda i: (_shape_misses(branches[i]), len(branches[i]), i))
+    best = min(
+        branches, key=lambda i: (_shape_misses(branches[i]), len(branches[i]), i)
+    )
     for sub in branches[best]:
         yield from _explain(doc, sub)
 
@@ -174,7 +188,9 @@ def _required(doc: Document, error: ValidationError) -> Iterator[Finding]:
             where = _field(path)
             if not path and doc.data and "fragments" in doc.data:
                 where = "the fragments file"
-            yield _finding(doc, path, f"{where} needs the field `{name}`{described}", at_key=True)
+            yield _finding(
+                doc, path, f"{where} needs the field `{name}`{described}", at_key=True
+            )
 
 
 def _describe_property(schema: dict[str, Any]) -> str:
@@ -211,7 +227,11 @@ def _unknown(doc: Document, error: ValidationError) -> Iterator[Finding]:
         return
     for key in extra:
         near = get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"; did you mean `{near[0]}`?" if near else f"; known fields here: {', '.join(known)}"
+        hint = (
+            f"; did you mean `{near[0]}`?"
+            if near
+            else f"; known fields here: {', '.join(known)}"
+        )
         if key in ("file", "url") and {"file", "url"} <= set(instance):
             hint = "; an asset has either a `file` or a `url`, not both"
         yield _finding(doc, (*path, key), f"unknown field `{key}`{hint}", at_key=True)
@@ -222,12 +242,18 @@ def _enum(doc: Document, error: ValidationError) -> Iterator[Finding]:
     allowed = [str(v) for v in error.validator_value]
     value = error.instance
     shown = _shown(doc, path, value)
-    near = get_close_matches(str(value), allowed, n=1, cutoff=0.5) if isinstance(value, str) else []
+    near = (
+        get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+        if isinstance(value, str)
+        else []
+    )
     hint = f"; did you mean `{near[0]}`?" if near else ""
     what = _title(error.schema).lower() or "value"
     yield _finding(
-        doc, path,
-        f"{shown} is not a known {what} for {_field(path)}{hint} Allowed: {', '.join(allowed)}",
+        doc,
+        path,
+        f"{shown} is not a known {what} for {_field(path)}{hint} "
+        f"Allowed: {', '.join(allowed)}",
     )
 
 
@@ -261,10 +287,17 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
     path = _path(error)
     value = error.instance
     wanted = error.validator_value
-    if isinstance(value, date) and not isinstance(value, datetime) \
-            and error.schema.get("format") == "date":
+    if (
+        isinstance(value, date)
+        and not isinstance(value, datetime)
+        and error.schema.get("format") == "date"
+    ):
         return  # a YAML date where the schema wants a date: exactly what was meant
-    needs = _TYPE_WORDS.get(wanted, str(wanted)) if isinstance(wanted, str) else "another kind of value"
+    needs = (
+        _TYPE_WORDS.get(wanted, str(wanted))
+        if isinstance(wanted, str)
+        else "another kind of value"
+    )
     hint = error.schema.get("x-hint")
     if wanted == "string" and hint:
         needs = f"text ({hint})"
@@ -273,8 +306,10 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
         yield _finding(doc, path, f"{_field(path)} is empty; it needs {needs}")
     elif written is not None and wanted == "string" and _fits(error.schema, written):
         yield _finding(
-            doc, path,
-            f"{_field(path)} needs {needs}, but got {describe_written(value, written)}; "
+            doc,
+            path,
+            f"{_field(path)} needs {needs}, but got "
+            f"{describe_written(value, written)}; "
             f'put it in quotes: "{written}"',
         )
     else:
@@ -314,8 +349,10 @@ def _length(doc: Document, error: ValidationError) -> Iterator[Finding]:
         yield _finding(doc, path, f"{_field(path)} is empty; it needs text")
     else:
         yield _finding(
-            doc, path,
-            f"{_field(path)} is longer than {error.validator_value} characters; shorten it",
+            doc,
+            path,
+            f"{_field(path)} is longer than {error.validator_value} characters; "
+            "shorten it",
         )
 
 
@@ -324,7 +361,9 @@ def _items(doc: Document, error: ValidationError) -> Iterator[Finding]:
     if error.validator == "uniqueItems":
         yield _finding(doc, path, f"{_field(path)} lists the same value more than once")
     elif error.validator == "minItems":
-        yield _finding(doc, path, f"{_field(path)} needs at least {error.validator_value} item(s)")
+        yield _finding(
+            doc, path, f"{_field(path)} needs at least {error.validator_value} item(s)"
+        )
     else:
         yield from _generic(doc, error)
 
@@ -337,14 +376,18 @@ def _minimum(doc: Document, error: ValidationError) -> Iterator[Finding]:
 def _property_names(doc: Document, error: ValidationError) -> Iterator[Finding]:
     path = _path(error)
     yield _finding(
-        doc, path,
-        f"`{error.instance}` is not a usable id; use lower-case letters, digits and dashes",
+        doc,
+        path,
+        f"`{error.instance}` is not a usable id; "
+        "use lower-case letters, digits and dashes",
     )
 
 
 def _union_multiple(doc: Document, error: ValidationError) -> Iterator[Finding]:
     path = _path(error)
-    yield _finding(doc, path, f"{_field(path)} fits more than one form; keep only one of them")
+    yield _finding(
+        doc, path, f"{_field(path)} fits more than one form; keep only one of them"
+    )
 
 
 def _generic(doc: Document, error: ValidationError) -> Iterator[Finding]:

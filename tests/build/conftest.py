@@ -71,42 +71,76 @@ BASE: dict[str, Any] = {
         "offer": "a 15% refresh discount for orders this quarter",
     },
     "steps": [
-        {"actor": "partner-ae", "action": "Pull the install-base report and list "
-         "customers with gear past end of sale."},
-        {"actor": "partner-ae", "action": "Register the deal in the partner portal.",
-         "sla": "deal-registration-accepted"},
-        {"actor": "vendor-se", "action": "Join the first technical call and size "
-         "the replacement.", "sla": "se-assigned"},
-        {"actor": "partner-se", "action": "Run the network assessment and present "
-         "the refresh plan."},
+        {
+            "actor": "partner-ae",
+            "action": "Pull the install-base report and list "
+            "customers with gear past end of sale.",
+        },
+        {
+            "actor": "partner-ae",
+            "action": "Register the deal in the partner portal.",
+            "sla": "deal-registration-accepted",
+        },
+        {
+            "actor": "vendor-se",
+            "action": "Join the first technical call and size the replacement.",
+            "sla": "se-assigned",
+        },
+        {
+            "actor": "partner-se",
+            "action": "Run the network assessment and present the refresh plan.",
+        },
     ],
     "assets": [
-        {"type": "pitch-deck", "title": "Upgrade pitch deck",
-         "file": "assets/refresh/pitch-deck.md", "audience": "partner",
-         "description": "Ten slides for the first meeting"},
-        {"type": "case-study", "title": "Retail refresh case study",
-         "url": "https://partners.example.com/cases/retail", "audience": "partner"},
-        {"type": "battlecard", "title": f"Margin battlecard {CANARY}",
-         "file": "assets/refresh/internal-battlecard.md", "audience": "internal",
-         "description": f"Internal pricing floor {CANARY}"},
+        {
+            "type": "pitch-deck",
+            "title": "Upgrade pitch deck",
+            "file": "assets/refresh/pitch-deck.md",
+            "audience": "partner",
+            "description": "Ten slides for the first meeting",
+        },
+        {
+            "type": "case-study",
+            "title": "Retail refresh case study",
+            "url": "https://partners.example.com/cases/retail",
+            "audience": "partner",
+        },
+        {
+            "type": "battlecard",
+            "title": f"Margin battlecard {CANARY}",
+            "file": "assets/refresh/internal-battlecard.md",
+            "audience": "internal",
+            "description": f"Internal pricing floor {CANARY}",
+        },
     ],
     "slas": [
-        {"event": "deal-registration-accepted", "within": "48h",
-         "owner": "channel-ops", "note": "Clock starts when the registration is "
-         "submitted."},
+        {
+            "event": "deal-registration-accepted",
+            "within": "48h",
+            "owner": "channel-ops",
+            "note": "Clock starts when the registration is submitted.",
+        },
         {"event": "se-assigned", "within": "3d", "owner": "channel-ops"},
     ],
     "metrics": [
-        {"metric": "time-to-first-pipeline", "target": 30, "unit": "days",
-         "direction": "at-most"},
-        {"metric": "partner-led-win-rate", "target": 35, "unit": "percent",
-         "direction": "at-least", "period": "per quarter"},
+        {
+            "metric": "time-to-first-pipeline",
+            "target": 30,
+            "unit": "days",
+            "direction": "at-most",
+        },
+        {
+            "metric": "partner-led-win-rate",
+            "target": 35,
+            "unit": "percent",
+            "direction": "at-least",
+            "period": "per quarter",
+        },
     ],
     "offer": {
         "incentive": "discount",
         "description": "15% off refresh hardware ordered this quarter",
-        "terms": "New purchase orders only; cannot be combined with other "
-        "promotions",
+        "terms": "New purchase orders only; cannot be combined with other promotions",
         "expires": "2027-03-31",
     },
     "internal": {
@@ -114,9 +148,12 @@ BASE: dict[str, Any] = {
         "discount_authority": f"Up to 25% with RVP approval {CANARY}",
         "escalation": f"Call the regional VP {CANARY}",
         "assets": [
-            {"type": "pricing-calculator", "title": f"Deal desk sheet {CANARY}",
-             "file": "assets/refresh/internal-battlecard.md",
-             "audience": "internal"},
+            {
+                "type": "pricing-calculator",
+                "title": f"Deal desk sheet {CANARY}",
+                "file": "assets/refresh/internal-battlecard.md",
+                "audience": "internal",
+            },
         ],
     },
 }
@@ -142,8 +179,20 @@ def load_motion(data: dict[str, Any], name: str = "motions/m.yaml") -> Motion:
 
 
 def _asset(item: dict[str, Any], path: tuple, source: str) -> Asset:
-    fields = {k: item[k] for k in ("type", "title", "audience", "file", "url", "id",
-                                   "language", "description") if k in item}
+    fields = {
+        k: item[k]
+        for k in (
+            "type",
+            "title",
+            "audience",
+            "file",
+            "url",
+            "id",
+            "language",
+            "description",
+        )
+        if k in item
+    }
     return Asset(**fields, path=path, source=source)
 
 
@@ -152,29 +201,46 @@ def to_motion(doc: Document) -> Motion:
     d = doc.data
     internal = d.get("internal", {})
     return Motion(
-        id=d["id"], name=d["name"], version=d["version"], status=d["status"],
-        domain=d["domain"], lifecycle=d["lifecycle"], doc=doc,
+        id=d["id"],
+        name=d["name"],
+        version=d["version"],
+        status=d["status"],
+        domain=d["domain"],
+        lifecycle=d["lifecycle"],
+        doc=doc,
         owner=Owner(**d["owner"]) if "owner" in d else None,
         review_by=as_date(d.get("review_by")),
         tags=tuple(d.get("tags", ())),
-        trigger=Trigger(**{**d.get("trigger", {}),
-                           "signals": tuple(d.get("trigger", {}).get("signals", ()))}),
+        trigger=Trigger(
+            **{
+                **d.get("trigger", {}),
+                "signals": tuple(d.get("trigger", {}).get("signals", ())),
+            }
+        ),
         partners=Partners(**{k: tuple(v) for k, v in d.get("partners", {}).items()}),
         pitch=Pitch(**d.get("pitch", {})),
-        steps=tuple(Step(**s, path=("steps", i)) for i, s in enumerate(d.get("steps", ()))),
-        assets=tuple(_asset(a, ("assets", i), doc.name)
-                     for i, a in enumerate(d.get("assets", ()))),
+        steps=tuple(
+            Step(**s, path=("steps", i)) for i, s in enumerate(d.get("steps", ()))
+        ),
+        assets=tuple(
+            _asset(a, ("assets", i), doc.name)
+            for i, a in enumerate(d.get("assets", ()))
+        ),
         slas=tuple(Sla(**s, path=("slas", i)) for i, s in enumerate(d.get("slas", ()))),
-        metrics=tuple(Metric(**m, path=("metrics", i))
-                      for i, m in enumerate(d.get("metrics", ()))),
+        metrics=tuple(
+            Metric(**m, path=("metrics", i)) for i, m in enumerate(d.get("metrics", ()))
+        ),
         offer=Offer(**{**d["offer"], "expires": as_date(d["offer"].get("expires"))})
-        if "offer" in d else None,
+        if "offer" in d
+        else None,
         internal=Internal(
             notes=internal.get("notes", ""),
             discount_authority=internal.get("discount_authority", ""),
             escalation=internal.get("escalation", ""),
-            assets=tuple(_asset(a, ("internal", "assets", i), doc.name)
-                         for i, a in enumerate(internal.get("assets", ()))),
+            assets=tuple(
+                _asset(a, ("internal", "assets", i), doc.name)
+                for i, a in enumerate(internal.get("assets", ()))
+            ),
         ),
     )
 
@@ -183,9 +249,11 @@ def make_project(root: Path) -> Path:
     """A project folder holding the asset files the base motion names."""
     (root / "assets" / "refresh").mkdir(parents=True, exist_ok=True)
     (root / "assets" / "refresh" / "pitch-deck.md").write_text(
-        "# Upgrade pitch deck\n\nTen slides.\n", encoding="utf-8")
+        "# Upgrade pitch deck\n\nTen slides.\n", encoding="utf-8"
+    )
     (root / "assets" / "refresh" / "internal-battlecard.md").write_text(
-        f"# Battlecard\n\n{CANARY}\n", encoding="utf-8")
+        f"# Battlecard\n\n{CANARY}\n", encoding="utf-8"
+    )
     (root / "motions").mkdir(exist_ok=True)
     return root
 
@@ -209,12 +277,16 @@ def kit(renderer: Renderer) -> dict[str, bytes]:
     return render(renderer, motion)
 
 
-def render(renderer: Renderer, motion: Motion, score: int | None = 87) -> dict[str, bytes]:
+def render(
+    renderer: Renderer, motion: Motion, score: int | None = 87
+) -> dict[str, bytes]:
     """Render `motion` with fixed build inputs."""
     from playbook.summary import summary
 
     return renderer.render_motion(
-        motion, summary=summary(motion), score=score,
+        motion,
+        summary=summary(motion),
+        score=score,
         source_commit="0123456789abcdef0123456789abcdef01234567",
         build_date=BUILD_DATE,
     )
@@ -240,7 +312,8 @@ def no_unexpected_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     caplog.set_level(logging.WARNING)
     yield
     noisy = [
-        record.getMessage() for record in caplog.get_records("call")
+        record.getMessage()
+        for record in caplog.get_records("call")
         if record.levelno >= logging.WARNING
         and record.name.split(".")[0] in ("weasyprint", "playbook")
     ]
@@ -251,6 +324,9 @@ def qdf(pdf: bytes, tmp_path: Path) -> bytes:
     """The PDF rewritten by qpdf with every stream uncompressed, for searching."""
     source, target = tmp_path / "in.pdf", tmp_path / "qdf.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(source),
-                    str(target)], check=True, capture_output=True)
+    subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(source), str(target)],
+        check=True,
+        capture_output=True,
+    )
     return target.read_bytes()

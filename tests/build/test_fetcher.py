@@ -88,8 +88,10 @@ def test_symlinks_leading_out_are_refused(root: Path) -> None:
     (root / "assets" / "link.txt").symlink_to(root.parent / "secret.txt")
     (root / "linked-dir").symlink_to(root.parent, target_is_directory=True)
     fetcher = make_fetcher(root)
-    for url in ((root / "assets" / "link.txt").as_uri(),
-                (root / "linked-dir" / "secret.txt").as_uri()):
+    for url in (
+        (root / "assets" / "link.txt").as_uri(),
+        (root / "linked-dir" / "secret.txt").as_uri(),
+    ):
         with pytest.raises(FetchRefused, match="outside the project"):
             fetcher(url)
     assert len(fetcher.refused) == 2

@@ -57,4 +57,9 @@ def test_a_combining_accent_counts_as_the_composed_letter() -> None:
 
 
 def test_cjk_and_emoji_are_reported_once_each_in_order() -> None:
-    assert fonts.missing_glyphs("東京 and 🚀 then 東 again 😀") == ["東", "京", "🚀", "😀"]
+    assert fonts.missing_glyphs("東京 and 🚀 then 東 again 😀") == [
+        "東",
+        "京",
+        "🚀",
+        "😀",
+    ]

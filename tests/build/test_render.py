@@ -44,13 +44,29 @@ def test_pdf_text_holds_the_name_summary_and_sections(
     motion = load_motion(motion_data())
     assert motion.name in text
     assert " ".join(summary(motion).split()) in text
-    for heading in ("When to run it", "Who leads", "The play, step by step",
-                    "Talk track and offer", "Kit contents", "Accountability",
-                    "Success metrics", "Lifecycle guidance", "Repeatability score"):
+    for heading in (
+        "When to run it",
+        "Who leads",
+        "The play, step by step",
+        "Talk track and offer",
+        "Kit contents",
+        "Accountability",
+        "Success metrics",
+        "Lifecycle guidance",
+        "Repeatability score",
+    ):
         assert heading in text
-    for words in ("Deal registration accepted", "48 hours", "Channel operations",
-                  "at most 30 days", "at least 35% per quarter", "Partner AE",
-                  "assets/pitch-deck.md", "Page 3 of", "VARs (value-added reseller)"):
+    for words in (
+        "Deal registration accepted",
+        "48 hours",
+        "Channel operations",
+        "at most 30 days",
+        "at least 35% per quarter",
+        "Partner AE",
+        "assets/pitch-deck.md",
+        "Page 3 of",
+        "VARs (value-added reseller)",
+    ):
         assert words in text
     # A long link may wrap, so compare it without the line break.
     assert "https://partners.example.com/cases/retail" in "".join(text.split())
@@ -103,8 +119,9 @@ def test_pdf_bookmarks_nest_sections_under_the_motion(kit: dict[str, bytes]) -> 
     assert "Contents" not in sections
 
 
-def test_pdf_holds_no_machine_paths(kit: dict[str, bytes], tmp_path: Path,
-                                    project: Path) -> None:
+def test_pdf_holds_no_machine_paths(
+    kit: dict[str, bytes], tmp_path: Path, project: Path
+) -> None:
     data = qdf(kit["playbook.pdf"], tmp_path)
     assert b"file:" not in data
     assert str(project).encode() not in data
@@ -131,14 +148,19 @@ def test_email_is_written_from_the_pitch_and_offer(kit: dict[str, bytes]) -> Non
 
 
 def _email_asset(audience: str) -> dict:
-    return {"type": "email-copy", "title": "Joint email", "audience": audience,
-            "file": "assets/refresh/email.md"}
+    return {
+        "type": "email-copy",
+        "title": "Joint email",
+        "audience": audience,
+        "file": "assets/refresh/email.md",
+    }
 
 
 def test_email_copy_file_is_used_as_written(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     (root / "assets" / "refresh" / "email.md").write_bytes(
-        b"\xef\xbb\xbfSubject: Refresh\r\n\r\nHello,  \r\nbye\r\n\r\n")
+        b"\xef\xbb\xbfSubject: Refresh\r\n\r\nHello,  \r\nbye\r\n\r\n"
+    )
     data = motion_data()
     data["assets"] = [*data["assets"], _email_asset("partner")]
     kit = render(Renderer(Config(root=root)), load_motion(data))
@@ -162,7 +184,9 @@ def test_missing_email_copy_file_fails_with_its_position(tmp_path: Path) -> None
     mark = motion.where(("assets", 3))
     with pytest.raises(BuildError) as error:
         render(Renderer(Config(root=make_project(tmp_path))), motion)
-    assert str(error.value.message).startswith(f"motions/m.yaml:{mark.line}:{mark.col}:")
+    assert str(error.value.message).startswith(
+        f"motions/m.yaml:{mark.line}:{mark.col}:"
+    )
     assert "assets/refresh/email.md" in error.value.message
 
 
@@ -194,15 +218,20 @@ def test_web_page_is_one_self_contained_file(kit: dict[str, bytes]) -> None:
     names = [tag for tag, _ in page.tags]
     assert "script" not in names and "link" not in names and "iframe" not in names
     assert ("html", {"lang": "en"}) in page.tags
-    assert ("meta", {"name": "viewport",
-                     "content": "width=device-width, initial-scale=1"}) in page.tags
+    assert (
+        "meta",
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+    ) in page.tags
     for tag, attrs in page.tags:
         for key in ("src", "href"):
             url = attrs.get(key)
             if url is None:
                 continue
             assert url.startswith(("#", "data:", "https://")) or url in (
-                "playbook.pdf", "email.txt", "assets/pitch-deck.md"), (tag, url)
+                "playbook.pdf",
+                "email.txt",
+                "assets/pitch-deck.md",
+            ), (tag, url)
     assert b"url(http" not in kit["playbook.html"]
     assert b"@import" not in kit["playbook.html"]
 
@@ -234,15 +263,19 @@ def test_a_draft_motion_says_so_and_a_missing_score_is_left_out(
 
 
 def test_a_sparse_motion_still_renders(renderer: Renderer, tmp_path: Path) -> None:
-    data = {key: motion_data()[key] for key in
-            ("id", "name", "version", "status", "domain", "lifecycle")}
+    data = {
+        key: motion_data()[key]
+        for key in ("id", "name", "version", "status", "domain", "lifecycle")
+    }
     motion = load_motion(data)
-    kit = renderer.render_motion(motion, summary=summary(motion), score=None,
-                                 source_commit=None, build_date=None)
+    kit = renderer.render_motion(
+        motion, summary=summary(motion), score=None, source_commit=None, build_date=None
+    )
     text = pdf_text(kit["playbook.pdf"], tmp_path)
     assert "No steps are written yet." in text
-    assert "/CreationDate" not in str(PdfReader(io.BytesIO(kit["playbook.pdf"]))
-                                      .metadata)
+    assert "/CreationDate" not in str(
+        PdfReader(io.BytesIO(kit["playbook.pdf"])).metadata
+    )
     assert kit["email.txt"].startswith(b"Subject: Hardware Refresh for VARs\n")
 
 
@@ -250,9 +283,12 @@ def test_project_templates_override_the_bundled_ones(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     (root / "templates").mkdir()
     (root / "templates" / "email.txt.j2").write_text(
-        "Hi from {{ brand.name }} about {{ motion.name }}\n", encoding="utf-8")
-    kit = render(Renderer(Config(root=root, brand=Brand(name="Acme"))),
-                 load_motion(motion_data()))
+        "Hi from {{ brand.name }} about {{ motion.name }}\n", encoding="utf-8"
+    )
+    kit = render(
+        Renderer(Config(root=root, brand=Brand(name="Acme"))),
+        load_motion(motion_data()),
+    )
     assert kit["email.txt"] == b"Hi from Acme about Hardware Refresh for VARs\n"
 
 
@@ -261,16 +297,20 @@ def _override_pdf_template(root: Path, body: str) -> Renderer:
     (root / "templates" / "playbook.html.j2").write_text(
         f'<!DOCTYPE html><html lang="en"><head><title>{{{{ motion.name }}}}</title>'
         f"</head><body><h1>{{{{ motion.name }}}}</h1>{body}</body></html>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return Renderer(Config(root=root))
 
 
-@pytest.mark.parametrize("src", [
-    "http://127.0.0.1:9/pixel.png",
-    "https://example.com/pixel.png",
-    "file:///etc/hostname",
-    "../outside.png",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "http://127.0.0.1:9/pixel.png",
+        "https://example.com/pixel.png",
+        "file:///etc/hostname",
+        "../outside.png",
+    ],
+)
 def test_a_template_reaching_outside_fails_the_build(tmp_path: Path, src: str) -> None:
     root = make_project(tmp_path / "project")
     (tmp_path / "outside.png").write_bytes(b"not really")
@@ -284,8 +324,10 @@ def test_a_template_reaching_outside_fails_the_build(tmp_path: Path, src: str) -
 
 def test_a_template_may_use_images_inside_the_project(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-           '<rect width="10" height="10" fill="#0b4f8a"/></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10" fill="#0b4f8a"/></svg>'
+    )
     (root / "assets" / "mark.svg").write_text(svg, encoding="utf-8")
     renderer = _override_pdf_template(root, '<img src="assets/mark.svg" alt="mark">')
     pdf = render(renderer, load_motion(motion_data()))["playbook.pdf"]
@@ -327,8 +369,13 @@ def test_an_undefined_name_in_a_template_fails_clearly(tmp_path: Path) -> None:
 
 
 def test_brand_details_print_with_lato_only(tmp_path: Path) -> None:
-    brand = Brand(name="Acme Networks", website="https://acme.example",
-                  contact="partners@acme.example", primary="#7a1f5c", accent="#2a9d8f")
+    brand = Brand(
+        name="Acme Networks",
+        website="https://acme.example",
+        contact="partners@acme.example",
+        primary="#7a1f5c",
+        accent="#2a9d8f",
+    )
     root = make_project(tmp_path)
     kit = render(Renderer(Config(root=root, brand=brand)), load_motion(motion_data()))
     path = tmp_path / "brand.pdf"

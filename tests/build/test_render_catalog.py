@@ -10,19 +10,32 @@ from playbook.build.render import Renderer
 
 ENTRIES = [
     {
-        "id": "hardware-refresh", "name": "Hardware Refresh for VARs",
-        "version": "1.2.0", "status": "active", "domain": "hardware",
-        "lifecycle": "activate", "lead": ["var"], "support": ["distributor"],
-        "summary": "When gear ages, VARs call the IT manager.", "score": 87,
+        "id": "hardware-refresh",
+        "name": "Hardware Refresh for VARs",
+        "version": "1.2.0",
+        "status": "active",
+        "domain": "hardware",
+        "lifecycle": "activate",
+        "lead": ["var"],
+        "support": ["distributor"],
+        "summary": "When gear ages, VARs call the IT manager.",
+        "score": 87,
         "files": ["playbook.pdf", "playbook.html", "summary.txt", "email.txt"],
         "zip": "kits/hardware-refresh.zip",
     },
     {
-        "id": "ai-jumpstart", "name": 'AI <script>alert("x")</script> & "Jumpstart"',
-        "version": "0.3.0", "status": "draft", "domain": "data-ai",
-        "lifecycle": "recruit", "lead": ["si", "consultancy"], "support": [],
-        "summary": "Say {{ 7*7 }} <b>bold</b>", "score": None,
-        "files": ["playbook.pdf", "playbook.html"], "zip": "kits/ai-jumpstart.zip",
+        "id": "ai-jumpstart",
+        "name": 'AI <script>alert("x")</script> & "Jumpstart"',
+        "version": "0.3.0",
+        "status": "draft",
+        "domain": "data-ai",
+        "lifecycle": "recruit",
+        "lead": ["si", "consultancy"],
+        "support": [],
+        "summary": "Say {{ 7*7 }} <b>bold</b>",
+        "score": None,
+        "files": ["playbook.pdf", "playbook.html"],
+        "zip": "kits/ai-jumpstart.zip",
     },
 ]
 
@@ -38,7 +51,9 @@ def test_every_kit_links_to_its_files_relatively(renderer: Renderer) -> None:
         assert f"kits/{kit}/playbook.pdf" in hrefs
         assert f"kits/{kit}/playbook.html" in hrefs
         assert f"kits/{kit}.zip" in hrefs
-    assert all(not h.startswith(("/", "http", "file:")) and "://" not in h for h in hrefs)
+    assert all(
+        not h.startswith(("/", "http", "file:")) and "://" not in h for h in hrefs
+    )
 
 
 def test_the_page_needs_nothing_else(renderer: Renderer) -> None:
@@ -68,8 +83,19 @@ def test_cards_carry_filter_keys_and_choices(renderer: Renderer) -> None:
     assert cards["kit-ai-jumpstart"]["data-lifecycle"] == "recruit"
     assert cards["kit-ai-jumpstart"]["data-partners"] == "consultancy si"
     options = [attrs["value"] for tag, attrs in page.tags if tag == "option"]
-    assert options == ["", "data-ai", "hardware", "", "recruit", "activate",
-                       "", "consultancy", "distributor", "si", "var"]
+    assert options == [
+        "",
+        "data-ai",
+        "hardware",
+        "",
+        "recruit",
+        "activate",
+        "",
+        "consultancy",
+        "distributor",
+        "si",
+        "var",
+    ]
 
 
 def test_without_javascript_every_kit_shows(renderer: Renderer) -> None:
@@ -98,8 +124,13 @@ def test_odd_ids_are_percent_encoded(renderer: Renderer) -> None:
 
 
 def test_build_relative_file_paths_are_understood_too(renderer: Renderer) -> None:
-    entry = {**ENTRIES[0], "files": ["kits/hardware-refresh/playbook.pdf",
-                                     "kits/hardware-refresh/playbook.html"]}
+    entry = {
+        **ENTRIES[0],
+        "files": [
+            "kits/hardware-refresh/playbook.pdf",
+            "kits/hardware-refresh/playbook.html",
+        ],
+    }
     page = parse_html(_catalog(renderer, [entry]))
     hrefs = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
     assert "kits/hardware-refresh/playbook.pdf" in hrefs

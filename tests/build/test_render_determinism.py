@@ -35,8 +35,13 @@ for name, data in kit.items():
 def _render_in_process(root: Path, out: Path, cwd: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": f"Etc/GMT-{seed}"}
     env.pop("SOURCE_DATE_EPOCH", None)
-    subprocess.run([sys.executable, "-c", CHILD, str(HERE), str(root), str(out)],
-                   cwd=cwd, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", CHILD, str(HERE), str(root), str(out)],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return {path.name: path.read_bytes() for path in out.iterdir()}
 
 
@@ -45,7 +50,12 @@ def test_two_processes_render_identical_bytes(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     first = _render_in_process(root, tmp_path / "one", root, "1")
     second = _render_in_process(root, tmp_path / "two", tmp_path / "elsewhere", "7")
-    assert sorted(first) == ["email.txt", "playbook.html", "playbook.pdf", "summary.txt"]
+    assert sorted(first) == [
+        "email.txt",
+        "playbook.html",
+        "playbook.pdf",
+        "summary.txt",
+    ]
     for name in first:
         assert first[name] == second[name], name
 
@@ -59,6 +69,7 @@ def test_the_project_folder_does_not_change_the_bytes(
     assert again == kit
 
 
-def test_rendering_twice_in_one_process_is_stable(renderer: Renderer,
-                                                  kit: dict[str, bytes]) -> None:
+def test_rendering_twice_in_one_process_is_stable(
+    renderer: Renderer, kit: dict[str, bytes]
+) -> None:
     assert render(renderer, load_motion(motion_data())) == kit

@@ -95,8 +95,9 @@ def test_an_emoji_in_a_step_is_refused_at_that_step(renderer: Renderer) -> None:
     assert "'🚀' (U+1F680) in the action of step 2" in message
 
 
-@pytest.mark.parametrize("field", [("trigger", "event"), ("offer", "terms"),
-                                   ("pitch", "who")])
+@pytest.mark.parametrize(
+    "field", [("trigger", "event"), ("offer", "terms"), ("pitch", "who")]
+)
 def test_every_partner_field_is_checked(renderer: Renderer, field: tuple) -> None:
     data = motion_data()
     data[field[0]][field[1]] = "Zürich ☃"
@@ -128,8 +129,9 @@ def test_a_brand_name_without_glyphs_is_refused(project: Path) -> None:
     assert "the character '北' (U+5317) in `brand.name`" in message
 
 
-@pytest.mark.parametrize("logo", ["../logo.png", "/etc/hostname", "link.png",
-                                  "missing.png"])
+@pytest.mark.parametrize(
+    "logo", ["../logo.png", "/etc/hostname", "link.png", "missing.png"]
+)
 def test_a_logo_outside_the_project_fails_with_a_clear_message(
     tmp_path: Path, logo: str
 ) -> None:
@@ -137,8 +139,12 @@ def test_a_logo_outside_the_project_fails_with_a_clear_message(
     Image.new("RGB", (4, 4), "red").save(tmp_path / "logo.png")
     (root / "link.png").symlink_to(tmp_path / "logo.png")
     (root / "playbook.toml").write_text(f'[brand]\nlogo = "{logo}"\n')
-    config = Config(root=root, file=root / "playbook.toml",
-                    text=(root / "playbook.toml").read_text(), brand=Brand(logo=logo))
+    config = Config(
+        root=root,
+        file=root / "playbook.toml",
+        text=(root / "playbook.toml").read_text(),
+        brand=Brand(logo=logo),
+    )
     renderer = Renderer(config)
     message = _glyph_error(renderer, motion_data())
     assert message.startswith(f"{root / 'playbook.toml'}:2: the brand logo `{logo}`")
@@ -152,8 +158,9 @@ def test_a_logo_inside_the_project_is_embedded(tmp_path: Path) -> None:
     Image.new("RGB", (40, 10), "#0b4f8a").save(root / "assets" / "logo.png")
     renderer = Renderer(Config(root=root, brand=Brand(logo="assets/logo.png")))
     kit = render(renderer, load_motion(motion_data()))
-    images = [attrs for tag, attrs in parse_html(kit["playbook.html"]).tags
-              if tag == "img"]
+    images = [
+        attrs for tag, attrs in parse_html(kit["playbook.html"]).tags if tag == "img"
+    ]
     assert len(images) == 1
     assert images[0]["src"].startswith("data:image/png;base64,")
     assert images[0]["alt"] == "Northwind logo"

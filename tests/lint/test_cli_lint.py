@@ -31,16 +31,19 @@ def test_a_clean_project_passes_and_shows_scores(project, cli):
     assert "No findings in 1 file." in run.stdout
 
 
-@pytest.mark.parametrize(("text", "args", "code"), [
-    (NO_OFFER, [], 1),
-    (NO_OFFER, ["--fail-on", "error"], 1),
-    (NO_OFFER, ["--fail-on", "warning"], 1),
-    (NO_OFFER, ["--fail-on", "never"], 0),
-    (STALE, [], 0),
-    (STALE, ["--fail-on", "warning"], 1),
-    (STALE, ["--fail-on", "never"], 0),
-    (CLEAN, ["--fail-on", "warning"], 0),
-])
+@pytest.mark.parametrize(
+    ("text", "args", "code"),
+    [
+        (NO_OFFER, [], 1),
+        (NO_OFFER, ["--fail-on", "error"], 1),
+        (NO_OFFER, ["--fail-on", "warning"], 1),
+        (NO_OFFER, ["--fail-on", "never"], 0),
+        (STALE, [], 0),
+        (STALE, ["--fail-on", "warning"], 1),
+        (STALE, ["--fail-on", "never"], 0),
+        (CLEAN, ["--fail-on", "warning"], 0),
+    ],
+)
 def test_fail_on_picks_the_exit_code(project, cli, text, args, code):
     run = cli(["lint", *TODAY, *args], cwd=project(text, CLEAN_PORTFOLIO))
     assert run.exit_code == code, run.output
@@ -76,12 +79,18 @@ def test_json_has_findings_and_a_lint_section(project, cli):
     data = json.loads(run.stdout)
     assert run.exit_code == 1
     assert [f["rule"] for f in data["findings"]] == [
-        "portfolio-lifecycle-gap", "portfolio-lifecycle-gap", "one-sentence"
+        "portfolio-lifecycle-gap",
+        "portfolio-lifecycle-gap",
+        "one-sentence",
     ]
-    assert data["lint"]["motions"] == [{
-        "id": "switch-refresh", "file": "motions/motion.yaml", "status": "active",
-        "score": 80,
-    }]
+    assert data["lint"]["motions"] == [
+        {
+            "id": "switch-refresh",
+            "file": "motions/motion.yaml",
+            "status": "active",
+            "score": 80,
+        }
+    ]
     assert data["lint"]["portfolio_score"] == 80 - 16
 
 
@@ -136,8 +145,11 @@ def test_rules_as_markdown_and_json(cli):
     assert cli(["rules", "--format", "markdown"]).stdout == rules_markdown()
     data = json.loads(cli(["rules", "--format", "json"]).stdout)
     assert data[0] == {
-        "id": "one-sentence", "severity": "error", "scope": "motion",
-        "summary": RULES["one-sentence"].summary, "options": {"max-words": 45},
+        "id": "one-sentence",
+        "severity": "error",
+        "scope": "motion",
+        "summary": RULES["one-sentence"].summary,
+        "options": {"max-words": 45},
     }
 
 
@@ -145,8 +157,13 @@ def test_rules_as_markdown_and_json(cli):
 def test_explain_prints_every_heading(cli, rule_id):
     run = cli(["explain", rule_id])
     assert run.exit_code == 0
-    headings = ["What it checks", "Why it matters", "Failing example", "The fix",
-                "Options"]
+    headings = [
+        "What it checks",
+        "Why it matters",
+        "Failing example",
+        "The fix",
+        "Options",
+    ]
     positions = [run.stdout.index(f"\n{h}\n") for h in headings]
     assert positions == sorted(positions)
     assert run.stdout.startswith(rule_id)

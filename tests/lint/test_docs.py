@@ -62,6 +62,7 @@ def test_the_documented_suppressions_parse(tmp_path):
     doc = Document(tmp_path / "m.yaml", "m.yaml", example, {})
     items = suppress.parse(doc, RULES)
     assert [(i.rules, i.problem) for i in items] == [
-        (("ownership-freshness",), ""), (("kit-complete", "one-sentence"), ""),
+        (("ownership-freshness",), ""),
+        (("kit-complete", "one-sentence"), ""),
     ]
     assert [i.target for i in items] == [1, 3]

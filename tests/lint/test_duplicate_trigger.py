@@ -16,8 +16,10 @@ WORDS = st.frozensets(st.sampled_from("abcdefghij"), max_size=8)
 @given(st.lists(WORDS, max_size=12), st.sampled_from([0.3, 0.5, 0.7, 0.8, 1.0]))
 def test_alike_matches_the_brute_force(events, similarity):
     brute = {
-        (i, j) for i, j in combinations(range(len(events)), 2)
-        if events[i] and events[j]
+        (i, j)
+        for i, j in combinations(range(len(events)), 2)
+        if events[i]
+        and events[j]
         and len(events[i] & events[j]) / len(events[i] | events[j]) >= similarity
     }
     assert set(_alike(events, similarity)) == brute

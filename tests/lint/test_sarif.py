@@ -15,7 +15,11 @@ from playbook.report.sarif import sarif
 from tests.lint.helpers import CLEAN
 
 SCHEMA_FILE = (
-    Path(__file__).parents[2] / ".." / "shared" / "peer" / "sarif"
+    Path(__file__).parents[2]
+    / ".."
+    / "shared"
+    / "peer"
+    / "sarif"
     / "sarif-schema-2.1.0.json"
 )
 
@@ -61,8 +65,10 @@ def test_sarif_results_point_at_files_and_rules(validator):
     assert [r["level"] for r in results] == ["error", "warning", "note", "error"]
     first = results[0]
     location = first["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"] == {"uri": "motions/a%20b.yaml",
-                                           "uriBaseId": "%SRCROOT%"}
+    assert location["artifactLocation"] == {
+        "uri": "motions/a%20b.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
     assert location["region"] == {"startLine": 3, "startColumn": 5}
     assert first["message"]["text"] == "no deck Fix: add"
     for result in results:
@@ -88,7 +94,8 @@ def test_lint_command_writes_valid_sarif(validator, project, cli):
     assert run.exit_code == 1
     log = _check(validator, run.stdout)
     assert {r["ruleId"] for r in log["runs"][0]["results"]} == {
-        "one-sentence", "portfolio-lifecycle-gap"
+        "one-sentence",
+        "portfolio-lifecycle-gap",
     }
 
 

@@ -12,16 +12,19 @@ def _found(rule: str, severity: Severity, count: int = 1) -> list[Finding]:
     return [Finding("m.yaml", i + 1, 1, rule, severity=severity) for i in range(count)]
 
 
-@pytest.mark.parametrize(("findings", "score"), [
-    ([], 100),
-    (_found("a", Severity.ERROR), 80),
-    (_found("a", Severity.WARNING), 92),
-    (_found("a", Severity.INFO), 98),
-    (_found("a", Severity.ERROR, 2), 70),  # one rule takes at most 30
-    (_found("a", Severity.WARNING, 10), 70),
-    (_found("a", Severity.ERROR) + _found("b", Severity.WARNING), 72),
-    ([f for r in "abcd" for f in _found(r, Severity.ERROR, 2)], 0),  # never below 0
-])
+@pytest.mark.parametrize(
+    ("findings", "score"),
+    [
+        ([], 100),
+        (_found("a", Severity.ERROR), 80),
+        (_found("a", Severity.WARNING), 92),
+        (_found("a", Severity.INFO), 98),
+        (_found("a", Severity.ERROR, 2), 70),  # one rule takes at most 30
+        (_found("a", Severity.WARNING, 10), 70),
+        (_found("a", Severity.ERROR) + _found("b", Severity.WARNING), 72),
+        ([f for r in "abcd" for f in _found(r, Severity.ERROR, 2)], 0),  # never below 0
+    ],
+)
 def test_motion_score(findings, score):
     assert motion_score(findings) == score
 

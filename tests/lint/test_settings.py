@@ -130,10 +130,16 @@ BAD = [
     ('[lint.rules.one-sentence]\nmax-words = "40"\n', 2, "a whole number"),
     ("[lint.rules.one-sentence]\nmax-words = 3\n", 2, "at least 10"),
     ('[lint.rules.kit-complete]\nrequired = ["deck"]\n', 2, "unknown asset types"),
-    ('[lint.rules.sla-accountability]\nevents = { se-assigned = "soon" }\n', 2,
-     "must be a duration"),
-    ('[lint.rules.sla-accountability]\nevents = { se-signed = "2d" }\n', 2,
-     "unknown SLA events"),
+    (
+        '[lint.rules.sla-accountability]\nevents = { se-assigned = "soon" }\n',
+        2,
+        "must be a duration",
+    ),
+    (
+        '[lint.rules.sla-accountability]\nevents = { se-signed = "2d" }\n',
+        2,
+        "unknown SLA events",
+    ),
     ("[lint.rules.portfolio-size]\nmax-active = true\n", 2, "a whole number"),
     ("[lint.rules.portfolio-duplicate-trigger]\nsimilarity = 2\n", 2, "at most 1"),
     ('[lint.rules.no-channel-manager]\nforbidden = ["boss"]\n', 2, "unknown actors"),
@@ -144,8 +150,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("config", "line", "message"), BAD,
-                         ids=[str(i) for i in range(len(BAD))])
+@pytest.mark.parametrize(
+    ("config", "line", "message"), BAD, ids=[str(i) for i in range(len(BAD))]
+)
 def test_a_bad_setting_is_a_positioned_config_error(tmp_path, config, line, message):
     with pytest.raises(ConfigError) as caught:
         _settings(tmp_path, config)
@@ -160,28 +167,47 @@ def test_config_line_in_pyproject_tables():
     assert config_line(text, ("lint", "rules", "kit-complete")) == 4
 
 
-@pytest.mark.parametrize(("glob", "path", "matches"), [
-    ("motions/legacy/*.yaml", "motions/legacy/a.yaml", True),
-    ("motions/legacy/*.yaml", "motions/legacy/deep/a.yaml", False),
-    ("motions/**/*.yaml", "motions/legacy/deep/a.yaml", True),
-    ("motions/**/*.yaml", "motions/a.yaml", True),
-    ("./motions/a.yaml", "motions/a.yaml", True),
-    ("motions/?.yaml", "motions/ab.yaml", False),
-    (".hidden/*.yaml", ".hidden/a.yaml", True),
-])
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("motions/legacy/*.yaml", "motions/legacy/a.yaml", True),
+        ("motions/legacy/*.yaml", "motions/legacy/deep/a.yaml", False),
+        ("motions/**/*.yaml", "motions/legacy/deep/a.yaml", True),
+        ("motions/**/*.yaml", "motions/a.yaml", True),
+        ("./motions/a.yaml", "motions/a.yaml", True),
+        ("motions/?.yaml", "motions/ab.yaml", False),
+        (".hidden/*.yaml", ".hidden/a.yaml", True),
+    ],
+)
 def test_glob_patterns(glob, path, matches):
     assert bool(glob_pattern(glob).fullmatch(path)) is matches
 
 
-KEYS = st.sampled_from([
-    "rules", "overrides", "fail-on", "paths", "severity", "one-sentence",
-    "kit-complete", "max-words", "required", "events", "se-assigned", "x",
-])
+KEYS = st.sampled_from(
+    [
+        "rules",
+        "overrides",
+        "fail-on",
+        "paths",
+        "severity",
+        "one-sentence",
+        "kit-complete",
+        "max-words",
+        "required",
+        "events",
+        "se-assigned",
+        "x",
+    ]
+)
 VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 50) | st.floats(0, 2)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 50)
+    | st.floats(0, 2)
     | st.sampled_from(["off", "error", "48h", "pitch-deck", "*.yaml", "x"]),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(KEYS, inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3)
+    ),
     max_leaves=12,
 )
 

@@ -14,22 +14,30 @@ OFFER_FINDING = "motions/motion.yaml:19:1 one-sentence"
 
 
 def _with(comment: str, line: str = PITCH, text: str = NO_OFFER) -> str:
-    return text.replace(line, comment + line if comment.endswith("\n") else
-                        line.rstrip("\n") + comment + "\n", 1)
+    return text.replace(
+        line,
+        comment + line
+        if comment.endswith("\n")
+        else line.rstrip("\n") + comment + "\n",
+        1,
+    )
 
 
 def test_without_suppression_the_finding_shows(project):
     assert positions(lint(project(NO_OFFER), portfolio=False)) == [OFFER_FINDING]
 
 
-@pytest.mark.parametrize("comment", [
-    '  # playbook: ignore[one-sentence] reason="offer agreed next week"',
-    "  # playbook: ignore[one-sentence] reason='single quotes'",
-    '  #playbook: ignore[kit-complete,one-sentence] reason="two rules"',
-    '# playbook: ignore[one-sentence] reason="on the line above"\n',
-    '# playbook: ignore[one-sentence] reason="stacked"\n# another comment\n',
-    f'  # playbook: ignore[one-sentence] reason="x" until={TODAY.isoformat()}',
-])
+@pytest.mark.parametrize(
+    "comment",
+    [
+        '  # playbook: ignore[one-sentence] reason="offer agreed next week"',
+        "  # playbook: ignore[one-sentence] reason='single quotes'",
+        '  #playbook: ignore[kit-complete,one-sentence] reason="two rules"',
+        '# playbook: ignore[one-sentence] reason="on the line above"\n',
+        '# playbook: ignore[one-sentence] reason="stacked"\n# another comment\n',
+        f'  # playbook: ignore[one-sentence] reason="x" until={TODAY.isoformat()}',
+    ],
+)
 def test_a_valid_suppression_hides_the_finding(project, comment):
     result = lint(project(_with(comment)), portfolio=False)
     rules = {f.rule for f in result.findings}
@@ -47,16 +55,22 @@ def test_an_expired_suppression_is_reported_and_hides_nothing(project):
     assert "expired on" in result.findings[1].message
 
 
-@pytest.mark.parametrize(("comment", "message"), [
-    ("  # playbook: ignore[one-sentence]", "no reason"),
-    ('  # playbook: ignore[one-sentence] reason=""', "no reason"),
-    ('  # playbook: ignore[one-sentense] reason="typo"', "one-sentense"),
-    ('  # playbook: ignore[] reason="none"', "names no rule"),
-    ('  # playbook: ignore[one-sentence] reason="x" until=31/12/2027', "not a date"),
-    ('  # playbook: ignore[one-sentence] reason="x" color=red', "color"),
-    ('  # playbook: ignore[suppression-unused] reason="x"', "suppression-unused"),
-    ('  # playbook: skip[one-sentence] reason="x"', "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("  # playbook: ignore[one-sentence]", "no reason"),
+        ('  # playbook: ignore[one-sentence] reason=""', "no reason"),
+        ('  # playbook: ignore[one-sentense] reason="typo"', "one-sentense"),
+        ('  # playbook: ignore[] reason="none"', "names no rule"),
+        (
+            '  # playbook: ignore[one-sentence] reason="x" until=31/12/2027',
+            "not a date",
+        ),
+        ('  # playbook: ignore[one-sentence] reason="x" color=red', "color"),
+        ('  # playbook: ignore[suppression-unused] reason="x"', "suppression-unused"),
+        ('  # playbook: skip[one-sentence] reason="x"', "cannot read"),
+    ],
+)
 def test_an_invalid_suppression_is_reported_and_hides_nothing(
     project, comment, message
 ):
@@ -97,10 +111,13 @@ SAY = "  say: a planned refresh costs less than the next outage\n"
 IGNORE = "# playbook: ignore[one-sentence] reason=x"
 
 
-@pytest.mark.parametrize("say", [
-    f'  say: "a refresh {IGNORE}"\n',
-    f"  say: >-\n    a refresh\n    {IGNORE}\n",
-])
+@pytest.mark.parametrize(
+    "say",
+    [
+        f'  say: "a refresh {IGNORE}"\n',
+        f"  say: >-\n    a refresh\n    {IGNORE}\n",
+    ],
+)
 def test_text_inside_a_value_is_not_a_suppression(project, say):
     text = CLEAN.replace(SAY, say)
     assert lint(project(text), portfolio=False).findings == []

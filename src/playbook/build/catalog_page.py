@@ -14,9 +14,13 @@ from urllib.parse import quote
 from playbook.model import PARTNER_TYPE_NAMES
 
 _DOMAIN_NAMES = {
-    "hardware": "Hardware", "cloud": "Cloud", "devops": "DevOps",
-    "security": "Security", "data-ai": "Data & AI",
-    "enterprise-apps": "Enterprise apps", "other": "Other",
+    "hardware": "Hardware",
+    "cloud": "Cloud",
+    "devops": "DevOps",
+    "security": "Security",
+    "data-ai": "Data & AI",
+    "enterprise-apps": "Enterprise apps",
+    "other": "Other",
 }
 _LIFECYCLE_ORDER = ("recruit", "activate", "expand")
 
@@ -49,7 +53,10 @@ def kit_view(entry: dict[str, Any]) -> dict[str, Any]:
     files = kit_files(kit_id, entry.get("files", []))
     links = [
         (text, relative_link("kits", kit_id, name))
-        for text, name in (("PDF playbook", "playbook.pdf"), ("Web page", "playbook.html"))
+        for text, name in (
+            ("PDF playbook", "playbook.pdf"),
+            ("Web page", "playbook.html"),
+        )
         if name in files
     ]
     if entry.get("zip"):
@@ -84,8 +91,9 @@ def catalog_view(
     found = {k["lifecycle"] for k in kits}
     lifecycles = [(s, s.capitalize()) for s in _LIFECYCLE_ORDER if s in found]
     lifecycles += [(s, s.capitalize()) for s in sorted(found - {*_LIFECYCLE_ORDER, ""})]
-    partner_ids = sorted({t for e in entries for t in [*e.get("lead", []),
-                                                      *e.get("support", [])]})
+    partner_ids = sorted(
+        {t for e in entries for t in [*e.get("lead", []), *e.get("support", [])]}
+    )
     return {
         "kits": kits,
         "domains": domains,

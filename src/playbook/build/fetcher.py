@@ -131,7 +131,7 @@ def make_fetcher(root: Path, allowed_files: set[Path] | None = None) -> ProjectF
 
 def parse_data_url(url: str) -> tuple[str, bytes]:
     """The media type and bytes of a `data:` URL (RFC 2397)."""
-    header, comma, payload = url[len("data:"):].partition(",")
+    header, comma, payload = url[len("data:") :].partition(",")
     if not comma:
         raise FetchRefused(url, "a data: URL needs a comma before its data")
     is_base64 = header.lower().endswith(";base64")

@@ -76,7 +76,7 @@ def font_face_css(faces: tuple[Face, ...], sources: dict[str, str]) -> str:
             f"  font-family: {FAMILY};\n"
             f"  font-weight: {face.weight};\n"
             f"  font-style: {face.style};\n"
-            f"  src: url(\"{sources[face.file]}\");\n"
+            f'  src: url("{sources[face.file]}");\n'
             "}"
         )
     return "\n".join(rules) + "\n"

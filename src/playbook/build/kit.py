@@ -51,7 +51,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(motion: Motion, files: dict[str, bytes], source_commit: str | None) -> bytes:
+def manifest(
+    motion: Motion, files: dict[str, bytes], source_commit: str | None
+) -> bytes:
     """`kit.json`: the motion, the tool and every file with size and checksum."""
     entries = [
         {"path": name, "size": len(data), "sha256": sha256(data)}

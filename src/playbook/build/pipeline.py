@@ -98,15 +98,21 @@ def source_date() -> date | None:
     try:
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}") from None
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}"
+        ) from None
 
 
 def source_commit(root: Path) -> str | None:
     """The git commit the project is at, or None outside git."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True,
-            text=True, timeout=10, check=False,
+            ["git", "rev-parse", "--verify", "-q", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -154,7 +160,8 @@ def _tree_key(folder: Path) -> str:
         return ""
     return "\n".join(
         f"{p.relative_to(folder).as_posix()}:{_content_key(p)}"
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     )
 
 
@@ -162,16 +169,24 @@ def shared_key(config: Config, project: Project, options: BuildOptions) -> str:
     """What every kit depends on: tool, fonts, templates, config, fragments, dates."""
     fragments = [d.text for d in project.documents if "fragments" in d.data]
     parts = [
-        __version__, _fonts_version(), _tree_key(bundled("templates")),
-        _tree_key(config.templates), config.text, repr(config.brand),
-        *fragments, str(options.build_date),
+        __version__,
+        _fonts_version(),
+        _tree_key(bundled("templates")),
+        _tree_key(config.templates),
+        config.text,
+        repr(config.brand),
+        *fragments,
+        str(options.build_date),
         _content_key(config.root / config.brand.logo) if config.brand.logo else "",
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def render_key(
-    motion: Motion, shared: str, root: Path, score: int | None,
+    motion: Motion,
+    shared: str,
+    root: Path,
+    score: int | None,
     seen: dict[Path, str] | None = None,
 ) -> str:
     """Fingerprint of everything a kit's files depend on, from contents only.
@@ -180,8 +195,12 @@ def render_key(
     the build state is itself reproducible and survives a fresh checkout.
     """
     assets = [a.file for a in motion.partner_assets if a.file]
-    parts = [shared, motion.doc.text, str(score),
-             *(f"{name}:{_content_key(root / name, seen)}" for name in assets)]
+    parts = [
+        shared,
+        motion.doc.text,
+        str(score),
+        *(f"{name}:{_content_key(root / name, seen)}" for name in assets),
+    ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
@@ -213,10 +232,15 @@ def _render_job(job: _Job) -> tuple[str, list[str]]:
     motion = job.motion
     # The commit goes in kit.json only: printed in the PDF, every commit would
     # re-render every kit, and relinked kits would show a stale commit.
-    files = dict(_renderer.render_motion(
-        motion, summary=job.summary, score=job.score, source_commit=None,
-        build_date=job.build_date,
-    ))
+    files = dict(
+        _renderer.render_motion(
+            motion,
+            summary=job.summary,
+            score=job.score,
+            source_commit=None,
+            build_date=job.build_date,
+        )
+    )
     for source, name in kits.asset_names(motion).items():
         files[name] = _read_asset(job.root, source, motion)
     files[kits.MANIFEST] = kits.manifest(motion, files, job.source_commit)
@@ -246,7 +270,8 @@ def _relink_kit(old: Path, new: Path, motion: Motion, commit: str | None) -> lis
     """Reuse a kit's files from the previous build; rewrite the manifest if needed."""
     names = sorted(
         p.relative_to(old / motion.id).as_posix()
-        for p in (old / motion.id).rglob("*") if p.is_file()
+        for p in (old / motion.id).rglob("*")
+        if p.is_file()
     )
     for name in names:
         target = new / motion.id / name
@@ -283,21 +308,41 @@ def _previous_state(out: Path) -> dict[str, Any]:
 def _check_out_folder(config: Config, out: Path) -> None:
     root = config.root.resolve()
     resolved = out.resolve()
-    if resolved == root or root.is_relative_to(resolved) or resolved == config.motions.resolve():
-        raise UsageError(f"{out}: the build folder cannot be the project folder or hold it")
-    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / STATE_FILE).is_file():
+    if (
+        resolved == root
+        or root.is_relative_to(resolved)
+        or resolved == config.motions.resolve()
+    ):
         raise UsageError(
-            f"{out}: this folder exists and was not made by playbook build; remove it or "
+            f"{out}: the build folder cannot be the project folder or hold it"
+        )
+    if (
+        resolved.is_dir()
+        and any(resolved.iterdir())
+        and not (resolved / STATE_FILE).is_file()
+    ):
+        raise UsageError(
+            f"{out}: this folder exists and was not made by playbook build; "
+            "remove it or "
             "build somewhere else, so nothing of yours is replaced"
         )
 
 
-def _entry(motion: Motion, summary: str, score: int | None, files: list[str]) -> dict[str, Any]:
+def _entry(
+    motion: Motion, summary: str, score: int | None, files: list[str]
+) -> dict[str, Any]:
     return {
-        "id": motion.id, "name": motion.name, "version": motion.version,
-        "status": motion.status, "domain": motion.domain, "lifecycle": motion.lifecycle,
-        "lead": list(motion.partners.lead), "support": list(motion.partners.support),
-        "tags": list(motion.tags), "summary": summary, "score": score,
+        "id": motion.id,
+        "name": motion.name,
+        "version": motion.version,
+        "status": motion.status,
+        "domain": motion.domain,
+        "lifecycle": motion.lifecycle,
+        "lead": list(motion.partners.lead),
+        "support": list(motion.partners.support),
+        "tags": list(motion.tags),
+        "summary": summary,
+        "score": score,
         "files": [f"kits/{motion.id}/{name}" for name in files],
         "zip": f"kits/{motion.id}.zip",
     }
@@ -306,13 +351,17 @@ def _entry(motion: Motion, summary: str, score: int | None, files: list[str]) ->
 def plan(project: Project, options: BuildOptions) -> list[Motion]:
     """The motions this build publishes: active and draft ones of the shard."""
     return [
-        m for m in project.motions
+        m
+        for m in project.motions
         if m.status != "retired" and in_shard(m.id, options.shard)
     ]
 
 
 def build(
-    config: Config, project: Project, options: BuildOptions, progress: Progress | None = None
+    config: Config,
+    project: Project,
+    options: BuildOptions,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the kits and catalog of a validated project into the build folder."""
     started = time.perf_counter()
@@ -335,14 +384,19 @@ def build(
     old_kits = previous.get("kits", {})
     state = _state(options, keys)
     if previous == state:
-        return BuildResult(out, kits=len(motions), up_to_date=True,
-                           seconds=time.perf_counter() - started)
+        return BuildResult(
+            out,
+            kits=len(motions),
+            up_to_date=True,
+            seconds=time.perf_counter() - started,
+        )
 
     # Render what changed in parallel; hard-link what did not.
     staging = new_staging(out)
     try:
-        result = _fill(config, motions, summaries, keys, old_kits, out, staging, options,
-                       progress)
+        result = _fill(
+            config, motions, summaries, keys, old_kits, out, staging, options, progress
+        )
         progress.stage("writing the catalog")
         entries = [
             _entry(m, summaries[m.id], options.scores.get(m.id), result.pop(m.id))
@@ -361,15 +415,24 @@ def build(
         raise
     rendered = sum(old_kits.get(m.id, {}).get("render") != keys[m.id] for m in motions)
     return BuildResult(
-        out, kits=len(motions), rendered=rendered, reused=len(motions) - rendered,
+        out,
+        kits=len(motions),
+        rendered=rendered,
+        reused=len(motions) - rendered,
         files=sum(1 for p in out.rglob("*") if p.is_file()),
         seconds=time.perf_counter() - started,
     )
 
 
 def _fill(
-    config: Config, motions: list[Motion], summaries: dict[str, str], keys: dict[str, str],
-    old_kits: dict[str, Any], out: Path, staging: Path, options: BuildOptions,
+    config: Config,
+    motions: list[Motion],
+    summaries: dict[str, str],
+    keys: dict[str, str],
+    old_kits: dict[str, Any],
+    out: Path,
+    staging: Path,
+    options: BuildOptions,
     progress: Progress,
 ) -> dict[str, list[str]]:
     kits_new = staging / "kits"
@@ -379,12 +442,21 @@ def _fill(
     for motion in motions:
         reusable = old_kits.get(motion.id, {}).get("render") == keys[motion.id]
         if reusable and (out / "kits" / motion.id / kits.MANIFEST).is_file():
-            files[motion.id] = _relink_kit(out / "kits", kits_new, motion, options.source_commit)
+            files[motion.id] = _relink_kit(
+                out / "kits", kits_new, motion, options.source_commit
+            )
         else:
             changed.append(motion)
     jobs = [
-        _Job(m, summaries[m.id], options.scores.get(m.id), options.build_date,
-             options.source_commit, config.root, kits_new)
+        _Job(
+            m,
+            summaries[m.id],
+            options.scores.get(m.id),
+            options.build_date,
+            options.source_commit,
+            config.root,
+            kits_new,
+        )
         for m in changed
     ]
     progress.stage(f"rendering {len(jobs)} of {len(motions)} kits", len(jobs))
@@ -394,7 +466,9 @@ def _fill(
     return files
 
 
-def _run_jobs(config: Config, jobs: list[_Job], workers: int) -> Iterable[tuple[str, list[str]]]:
+def _run_jobs(
+    config: Config, jobs: list[_Job], workers: int
+) -> Iterable[tuple[str, list[str]]]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         if jobs:
@@ -405,15 +479,17 @@ def _run_jobs(config: Config, jobs: list[_Job], workers: int) -> Iterable[tuple[
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(config,)
+    ) as pool:
         yield from pool.map(_render_job, jobs, chunksize=1)
 
 
 def _state(options: BuildOptions, keys: dict[str, str]) -> dict[str, Any]:
     """What the next build compares against: one fingerprint per kit and more."""
     return {
-        "format": 1, "commit": options.source_commit,
+        "format": 1,
+        "commit": options.source_commit,
         "shard": list(options.shard) if options.shard else None,
         "build_date": options.build_date.isoformat() if options.build_date else None,
         "kits": {mid: {"render": key} for mid, key in sorted(keys.items())},
@@ -426,7 +502,9 @@ def _write_state(folder: Path, state: dict[str, Any]) -> None:
 
 
 def merge(
-    config: Config, shards: list[Path], out: Path | None = None,
+    config: Config,
+    shards: list[Path],
+    out: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Assemble the kits of shard builds (K/N for every K) into one build.
@@ -444,11 +522,13 @@ def merge(
     options = _merged_options(shards, states)
     entries, kits_state = [], {}
     owner: dict[str, Path] = {}
-    for folder, state in zip(shards, states):
+    for folder, state in zip(shards, states, strict=True):
         catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
         for entry in catalog["motions"]:
             if entry["id"] in owner:
-                raise BuildError(f"{folder}: kit `{entry['id']}` is also in {owner[entry['id']]}")
+                raise BuildError(
+                    f"{folder}: kit `{entry['id']}` is also in {owner[entry['id']]}"
+                )
             owner[entry["id"]] = folder
             entries.append(entry)
         kits_state.update(state["kits"])
@@ -463,7 +543,9 @@ def merge(
                     target = staging / "kits" / path.relative_to(source)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     _link_or_copy(path, target)
-            _link_or_copy(source / f"{entry['id']}.zip", staging / "kits" / f"{entry['id']}.zip")
+            _link_or_copy(
+                source / f"{entry['id']}.zip", staging / "kits" / f"{entry['id']}.zip"
+            )
         _write_catalog(config, staging, entries, options)
         state = _state(options, {k: v["render"] for k, v in kits_state.items()})
         _write_state(staging, state)
@@ -474,9 +556,13 @@ def merge(
 
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(out, kits=len(entries), reused=len(entries),
-                       files=sum(1 for p in out.rglob("*") if p.is_file()),
-                       seconds=time.perf_counter() - started)
+    return BuildResult(
+        out,
+        kits=len(entries),
+        reused=len(entries),
+        files=sum(1 for p in out.rglob("*") if p.is_file()),
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _shard_state(folder: Path) -> dict[str, Any]:
@@ -490,7 +576,9 @@ def _merged_options(shards: list[Path], states: list[dict[str, Any]]) -> BuildOp
     """The options every shard was built with; they must agree and cover 1..N."""
     count = states[0]["shard"][1]
     numbers = sorted(state["shard"][0] for state in states)
-    if numbers != list(range(1, count + 1)) or any(s["shard"][1] != count for s in states):
+    if numbers != list(range(1, count + 1)) or any(
+        s["shard"][1] != count for s in states
+    ):
         raise UsageError(
             f"the shards must be 1/{count} to {count}/{count}, each once; got "
             + ", ".join(f"{s['shard'][0]}/{s['shard'][1]}" for s in states)
@@ -498,11 +586,14 @@ def _merged_options(shards: list[Path], states: list[dict[str, Any]]) -> BuildOp
     for key in ("commit", "build_date", "portfolio_score"):
         values = {json.dumps(state.get(key)) for state in states}
         if len(values) > 1:
-            raise UsageError(f"the shards were built from different inputs ({key} differs)")
+            raise UsageError(
+                f"the shards were built from different inputs ({key} differs)"
+            )
     first = states[0]
     built = first.get("build_date")
     return BuildOptions(
-        source_commit=first.get("commit"), portfolio_score=first.get("portfolio_score"),
+        source_commit=first.get("commit"),
+        portfolio_score=first.get("portfolio_score"),
         build_date=date.fromisoformat(built) if built else None,
     )
 

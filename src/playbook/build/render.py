@@ -510,6 +510,30 @@ class Renderer:
             "email.txt": self._email(motion, view),
         }
 
+    def print_html(
+        self,
+        motion: Motion,
+        *,
+        summary: str,
+        score: int | None,
+        source_commit: str | None,
+        build_date: date | None,
+    ) -> str:
+        """The HTML that `render_motion` lays out as `playbook.pdf`.
+
+        WeasyPrint receives it with the print stylesheet, the bundled fonts
+        and the project's fetcher; the benchmarks render it on its own to
+        measure what playbook adds to the cost of a PDF.
+        """
+        if self._problem:
+            raise self._problem
+        view = motion_view(
+            motion, summary=summary, score=score, source_commit=source_commit,
+            build_date=build_date,
+        )
+        view.update(brand=self.brand, medium="print")
+        return self._render(PDF_TEMPLATE, view, f"the playbook of {motion.source}")
+
     def render_catalog(self, entries: list[dict], *, build_date: date | None) -> bytes:
         """The catalog page `index.html` over all kits, with relative links only."""
         if self._problem:

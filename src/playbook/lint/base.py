@@ -127,8 +127,13 @@ def finding(
     """A lint finding positioned at the field `path` of `motion`."""
     mark = locate(motion, path)
     return Finding(
-        motion.source, mark.line, mark.col, rule,
-        severity=severity, message=message, hint=hint,
+        motion.source,
+        mark.line,
+        mark.col,
+        rule,
+        severity=severity,
+        message=message,
+        hint=hint,
     )
 
 

@@ -94,8 +94,9 @@ def _options_text(rule: Rule) -> str:
         lines.append(f"  {name} = {toml_value(option.default)}")
         lines.append(_paragraphs(option.help, "      "))
     lines.append("")
-    lines.append(_paragraphs(
-        f"Set them under [lint.rules.{rule.id}] in playbook.toml.", "  "))
+    lines.append(
+        _paragraphs(f"Set them under [lint.rules.{rule.id}] in playbook.toml.", "  ")
+    )
     return "\n".join(lines)
 
 
@@ -189,8 +190,11 @@ def sarif_rules() -> list[RuleInfo]:
     """Every rule's metadata and help, for the SARIF report."""
     return [
         RuleInfo(
-            id=rule.id, summary=rule.summary, description=rule.doc["what"],
-            help_text=explain(rule), help_markdown=rule_markdown(rule, "#"),
+            id=rule.id,
+            summary=rule.summary,
+            description=rule.doc["what"],
+            help_text=explain(rule),
+            help_markdown=rule_markdown(rule, "#"),
             severity=rule.severity,
         )
         for rule in RULES.values()

@@ -51,8 +51,13 @@ class LintResult:
 class _Run:
     """One lint run: settings, clock and which rule ran on which file."""
 
-    def __init__(self, project: Project, settings: LintSettings, today: date,
-                 config: Config | None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        settings: LintSettings,
+        today: date,
+        config: Config | None,
+    ) -> None:
         root = config.root if config else project.root
         self.settings = settings
         self.today = today

@@ -108,10 +108,12 @@ class LintSettings:
 
 def default_settings() -> LintSettings:
     """Every rule at its default severity and options."""
-    return LintSettings({
-        rule_id: RuleSetting(rule.severity, rule.defaults())
-        for rule_id, rule in RULES.items()
-    })
+    return LintSettings(
+        {
+            rule_id: RuleSetting(rule.severity, rule.defaults())
+            for rule_id, rule in RULES.items()
+        }
+    )
 
 
 def load_settings(config: Config | None) -> LintSettings:
@@ -196,8 +198,10 @@ class _Reader:
     def severity(self, value: Any, keys: _Keys) -> Severity | None:
         """A severity name as a Severity, or None for off."""
         if not isinstance(value, str) or value not in SEVERITIES:
-            self.fail(keys, f"a rule's severity must be one of {_or(SEVERITIES)}, "
-                            f"not {value!r}")
+            self.fail(
+                keys,
+                f"a rule's severity must be one of {_or(SEVERITIES)}, not {value!r}",
+            )
         return SEVERITIES[value]
 
     def option(self, rule: Rule, name: str, value: Any, keys: _Keys) -> None:
@@ -215,19 +219,26 @@ class _Reader:
     def overrides(self, value: Any) -> Iterable[_Override]:
         """Every [[lint.overrides]] table, checked."""
         if not isinstance(value, list):
-            self.fail(("lint", "overrides"),
-                      "`overrides` must be written as [[lint.overrides]] tables")
+            self.fail(
+                ("lint", "overrides"),
+                "`overrides` must be written as [[lint.overrides]] tables",
+            )
         for index, entry in enumerate(value):
             keys: _Keys = ("lint", "overrides", index)
             entry = self.table(entry, keys)
             self.keys(entry, keys, _OVERRIDE_KEYS)
             paths = entry.get("paths")
             if not _is_text_list(paths) or not paths:
-                self.fail((*keys, "paths"), "an override needs `paths`, a list of "
-                          "globs such as [\"motions/legacy/*.yaml\"]")
+                self.fail(
+                    (*keys, "paths"),
+                    "an override needs `paths`, a list of "
+                    'globs such as ["motions/legacy/*.yaml"]',
+                )
             rules = self.table(entry.get("rules", {}), (*keys, "rules"))
-            changes = {rid: self.change(rid, v, (*keys, "rules", rid))
-                       for rid, v in rules.items()}
+            changes = {
+                rid: self.change(rid, v, (*keys, "rules", rid))
+                for rid, v in rules.items()
+            }
             yield _Override(tuple(glob_pattern(p) for p in paths), changes)
 
 
@@ -299,7 +310,7 @@ def _sections(lines: list[str]) -> list[tuple[int, str, int]]:
             name = re.sub(r"[\"'\s]", "", match.group(2)).removeprefix("tool.playbook.")
             heads.append((i, name))
     ends = [i for i, _ in heads[1:]] + [len(lines)]
-    return [(i, name, end) for (i, name), end in zip(heads, ends)]
+    return [(i, name, end) for (i, name), end in zip(heads, ends, strict=False)]
 
 
 def _index(keys: _Keys) -> int:

@@ -105,7 +105,7 @@ def _pairs(text: str) -> tuple[dict[str, str], str]:
     while match := _PAIR.match(text):
         key = match.group(1)
         pairs[key] = next(g for g in match.groups()[1:] if g is not None)
-        text = text[match.end():]
+        text = text[match.end() :]
     return pairs, text.strip()
 
 
@@ -151,8 +151,9 @@ def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if isinstance(token, yaml.ScalarToken):
                 start, end = token.start_mark, token.end_mark
-                spans.append(((start.line + 1, start.column + 1),
-                              (end.line + 1, end.column + 1)))
+                spans.append(
+                    ((start.line + 1, start.column + 1), (end.line + 1, end.column + 1))
+                )
     except yaml.YAMLError:  # the document loaded already; be lenient
         log.debug("could not scan for suppression comments", exc_info=True)
     return spans
@@ -178,7 +179,8 @@ class Suppressions:
         kept = []
         for finding in findings:
             covering = [
-                s for s in self._active.get((finding.file, finding.line), [])
+                s
+                for s in self._active.get((finding.file, finding.line), [])
                 if finding.rule in s.rules
             ]
             for item in covering:
@@ -204,19 +206,31 @@ class Suppressions:
     ) -> Iterator[Finding]:
         for rule in item.rules:
             if rule not in item.used and ran(rule, item.file):
-                yield _meta(item, UNUSED,
-                            f"`{rule}` reports nothing on line {item.target}, so this "
-                            "suppression hides nothing")
+                yield _meta(
+                    item,
+                    UNUSED,
+                    f"`{rule}` reports nothing on line {item.target}, so this "
+                    "suppression hides nothing",
+                )
 
 
 def _expired_message(item: Suppression) -> str:
     until = item.until.isoformat() if item.until else ""
-    return (f"the suppression of {', '.join(item.rules)} expired on {until}; "
-            "what it hid is reported again")
+    return (
+        f"the suppression of {', '.join(item.rules)} expired on {until}; "
+        "what it hid is reported again"
+    )
 
 
 def _meta(item: Suppression, rule_id: str, message: str) -> Finding:
     rule = RULES[rule_id]
     hint = _SYNTAX if rule_id == INVALID else rule.doc["fix"]
-    return Finding(item.file, item.line, item.col, rule.id,
-                   severity=rule.severity, message=message, hint=hint)
+    return Finding(
+        item.file,
+        item.line,
+        item.col,
+        rule.id,
+        severity=rule.severity,
+        message=message,
+        hint=hint,
+    )

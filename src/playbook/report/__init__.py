@@ -44,7 +44,9 @@ def text(findings: list[Finding], colour: bool = False) -> str:
         line = finding.as_text()
         if colour:
             head, _, rest = line.partition(f" {finding.severity.value}:")
-            label = click.style(f"{finding.severity.value}:", fg=_COLOURS[finding.severity], bold=True)
+            label = click.style(
+                f"{finding.severity.value}:", fg=_COLOURS[finding.severity], bold=True
+            )
             line = f"{click.style(head, bold=True)} {label}{rest}"
         lines.append(line)
     return "\n".join(lines)
@@ -63,14 +65,21 @@ def _escape(value: str, property_value: bool = False) -> str:
     return value
 
 
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_GITHUB_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+}
 
 
 def github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands that annotate the changed lines."""
     lines = []
     for f in sorted(findings):
-        props = f"file={_escape(f.file, True)},line={f.line},col={f.col},title={_escape(f.rule, True)}"
+        props = (
+            f"file={_escape(f.file, True)},line={f.line},col={f.col},"
+            f"title={_escape(f.rule, True)}"
+        )
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape(f.message)}")
     return "\n".join(lines)
 

@@ -92,13 +92,17 @@ def _result(finding: Finding, rule_index: int) -> dict:
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": _artifact(finding.file),
-                "region": {"startLine": max(1, finding.line),
-                           "startColumn": max(1, finding.col)},
-            },
-        }],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact(finding.file),
+                    "region": {
+                        "startLine": max(1, finding.line),
+                        "startColumn": max(1, finding.col),
+                    },
+                },
+            }
+        ],
     }
 
 

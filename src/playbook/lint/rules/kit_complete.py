@@ -80,7 +80,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
             continue
         wanted = " or ".join(label(choice) for choice in choices)
         yield finding(
-            ID, SEVERITY, motion, ("assets",),
+            ID,
+            SEVERITY,
+            motion,
+            ("assets",),
             f"the partner kit has no {wanted}",
             f"add an asset with `type: {choices[0]}` and `audience: partner`",
         )

@@ -19,12 +19,7 @@ DOC = {
         "type gets pushed to everyone, fits no one, and ends up run by the "
         "channel manager."
     ),
-    "example": (
-        "partners:\n"
-        "  support:\n"
-        "    - distributor\n"
-        "  # no lead"
-    ),
+    "example": ("partners:\n  support:\n    - distributor\n  # no lead"),
     "fix": (
         "Name the partner types that can credibly run the play end to end under "
         "`partners.lead`, such as `var` or `mssp`; keep helpers under `support`."
@@ -37,7 +32,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     if motion.partners.lead:
         return
     yield finding(
-        ID, SEVERITY, motion, ("partners", "lead"),
+        ID,
+        SEVERITY,
+        motion,
+        ("partners", "lead"),
         "no partner type is named to lead the motion",
         "add `lead:` under `partners:` with at least one partner type, such as var",
     )

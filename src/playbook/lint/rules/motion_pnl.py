@@ -88,7 +88,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     for name in ctx.options["required"]:
         if name not in present:
             yield finding(
-                ID, SEVERITY, motion, ("metrics",),
+                ID,
+                SEVERITY,
+                motion,
+                ("metrics",),
                 f"no target for {label(name)}",
                 f"add `- metric: {name}` with a target, unit and direction "
                 "under `metrics:`",
@@ -102,25 +105,37 @@ def _target(motion: Motion, metric: Metric) -> Iterator[Finding]:
     units, better = _FITS.get(metric.metric, (set(), ""))
     if units and metric.unit not in units:
         yield finding(
-            ID, SEVERITY, motion, (*metric.path, "unit"),
+            ID,
+            SEVERITY,
+            motion,
+            (*metric.path, "unit"),
             f"{name} is not measured in {metric.unit}",
             f"use one of: {', '.join(sorted(units))}",
         )
     if better and metric.direction != better:
         yield finding(
-            ID, SEVERITY, motion, (*metric.path, "direction"),
+            ID,
+            SEVERITY,
+            motion,
+            (*metric.path, "direction"),
             f"for {name}, `{metric.direction}` rewards getting worse",
             f"use `direction: {better}`",
         )
     if metric.target <= 0:
         yield finding(
-            ID, SEVERITY, motion, (*metric.path, "target"),
+            ID,
+            SEVERITY,
+            motion,
+            (*metric.path, "target"),
             f"the target for {name} is zero, which measures nothing",
             "set the number that would make you invest in the motion",
         )
     elif metric.unit == "percent" and metric.target > 100:
         yield finding(
-            ID, SEVERITY, motion, (*metric.path, "target"),
+            ID,
+            SEVERITY,
+            motion,
+            (*metric.path, "target"),
             f"the target for {name} is {metric.target:g} percent, over 100",
             "set a percentage between 1 and 100",
         )

@@ -56,20 +56,29 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     forbidden = set(ctx.options["forbidden"])
     if not motion.steps:
         yield finding(
-            ID, SEVERITY, motion, ("steps",),
+            ID,
+            SEVERITY,
+            motion,
+            ("steps",),
             "the motion has no steps, so nobody knows who does what",
             "add `steps:`, each with an `actor` and an `action`",
         )
     for number, step in enumerate(motion.steps, start=1):
         if not step.actor:
             yield finding(
-                ID, SEVERITY, motion, step.path,
+                ID,
+                SEVERITY,
+                motion,
+                step.path,
                 f"step {number} has no actor, so it falls back to the channel manager",
                 "add `actor:` with the role that does this on every deal",
             )
         elif step.actor in forbidden:
             yield finding(
-                ID, SEVERITY, motion, (*step.path, "actor"),
+                ID,
+                SEVERITY,
+                motion,
+                (*step.path, "actor"),
                 f"step {number} is done by the {ACTOR_NAMES[step.actor].lower()}, "
                 "so the motion cannot run without them",
                 "hand the step to a partner or vendor role and put the know-how "
@@ -78,7 +87,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     for sla in motion.slas:
         if sla.owner in forbidden:
             yield finding(
-                ID, SEVERITY, motion, (*sla.path, "owner"),
+                ID,
+                SEVERITY,
+                motion,
+                (*sla.path, "owner"),
                 f"the SLA for {label(sla.event)} is owned by the "
                 f"{ACTOR_NAMES[sla.owner].lower()}",
                 "make channel-ops or the deal desk accountable for it",

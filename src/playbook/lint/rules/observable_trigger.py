@@ -34,7 +34,7 @@ DOC = {
     "fix": (
         "List the signals a partner can check without calling you (a report, a "
         "renewal quote, a public announcement) and the window, such as "
-        "\"6 to 12 months before end of support\"."
+        '"6 to 12 months before end of support".'
     ),
 }
 
@@ -51,28 +51,40 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     trigger = motion.trigger
     if not motion.has(("trigger",)):
         yield finding(
-            ID, SEVERITY, motion, ("trigger",),
+            ID,
+            SEVERITY,
+            motion,
+            ("trigger",),
             "the motion has no trigger, so partners cannot tell when to run it",
             "add `trigger:` with `event`, `signals` and `window`",
         )
         return
     if not trigger.event:
         yield finding(
-            ID, SEVERITY, motion, ("trigger", "event"),
+            ID,
+            SEVERITY,
+            motion,
+            ("trigger", "event"),
             "the trigger has no event (what happens at the customer)",
-            "add `event:` under `trigger:`, written to follow the word \"when\"",
+            'add `event:` under `trigger:`, written to follow the word "when"',
         )
     wanted = ctx.options["min-signals"]
     if len(trigger.signals) < wanted:
         yield finding(
-            ID, SEVERITY, motion, ("trigger", "signals"),
+            ID,
+            SEVERITY,
+            motion,
+            ("trigger", "signals"),
             f"the trigger lists {len(trigger.signals)} observable signals; "
             f"at least {wanted} needed",
             "add `signals:` a partner can check, such as a report or a renewal date",
         )
     if not trigger.window:
         yield finding(
-            ID, SEVERITY, motion, ("trigger", "window"),
+            ID,
+            SEVERITY,
+            motion,
+            ("trigger", "window"),
             "the trigger has no window to act in",
-            "add `window:` under `trigger:`, such as \"within 30 days of the event\"",
+            'add `window:` under `trigger:`, such as "within 30 days of the event"',
         )

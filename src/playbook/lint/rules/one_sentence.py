@@ -43,7 +43,7 @@ DOC = {
     ),
     "fix": (
         "Fill in the missing part. Cut the message to one clause that follows "
-        "\"say that\", with no full stop or semicolon inside it. Check the result "
+        '"say that", with no full stop or semicolon inside it. Check the result '
         "with `playbook summary`."
     ),
 }
@@ -67,7 +67,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     missing = [(key, words) for key, words in _PARTS if not getattr(motion.pitch, key)]
     for key, words in missing:
         yield finding(
-            ID, SEVERITY, motion, ("pitch", key),
+            ID,
+            SEVERITY,
+            motion,
+            ("pitch", key),
             f"the pitch does not say {words} (`pitch.{key}`)",
             f"add `{key}:` under `pitch:`",
         )
@@ -80,15 +83,21 @@ def _sentence(motion: Motion, max_words: int) -> Iterator[Finding]:
     sentence = summary(motion)
     if not is_one_sentence(sentence):
         yield finding(
-            ID, SEVERITY, motion, ("pitch", "say"),
-            f"the summary is more than one sentence: \"{sentence}\"",
+            ID,
+            SEVERITY,
+            motion,
+            ("pitch", "say"),
+            f'the summary is more than one sentence: "{sentence}"',
             "remove full stops, question marks and semicolons inside the pitch parts",
         )
         return
     count = word_count(sentence)
     if count > max_words:
         yield finding(
-            ID, SEVERITY, motion, ("pitch",),
+            ID,
+            SEVERITY,
+            motion,
+            ("pitch",),
             f"the summary has {count} words; partners can repeat at most {max_words}",
             "shorten `pitch.say`, `pitch.offer` or `trigger.event`, then check "
             "`playbook summary`",

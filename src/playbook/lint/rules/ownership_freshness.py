@@ -60,7 +60,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     """Yield findings for a missing owner, a stale review and an expired offer."""
     if motion.owner is None:
         yield finding(
-            ID, SEVERITY, motion, ("owner",),
+            ID,
+            SEVERITY,
+            motion,
+            ("owner",),
             "the motion has no owner to keep it current",
             "add `owner:` with `name` and `email`",
         )
@@ -70,30 +73,49 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     if motion.review_by is None:
         if ctx.options["require-review-by"]:
             yield finding(
-                ID, SEVERITY, motion, ("review_by",),
+                ID,
+                SEVERITY,
+                motion,
+                ("review_by",),
                 "the motion has no review date, so nobody will notice when it is stale",
                 "add `review_by:` with a date (YYYY-MM-DD) within the next year",
             )
     else:
         yield from _dated(
-            motion, ("review_by",), motion.review_by, ctx.today, horizon,
-            "review date", "review the motion and set a new date",
+            motion,
+            ("review_by",),
+            motion.review_by,
+            ctx.today,
+            horizon,
+            "review date",
+            "review the motion and set a new date",
         )
     if motion.offer and motion.offer.expires:
         yield from _dated(
-            motion, ("offer", "expires"), motion.offer.expires, ctx.today, horizon,
-            "offer", "renew the offer or remove it",
+            motion,
+            ("offer", "expires"),
+            motion.offer.expires,
+            ctx.today,
+            horizon,
+            "offer",
+            "renew the offer or remove it",
         )
 
 
 def _dated(
-    motion: Motion, path: Path_, when: date, today: date, horizon: date,
-    what: str, hint: str,
+    motion: Motion,
+    path: Path_,
+    when: date,
+    today: date,
+    horizon: date,
+    what: str,
+    hint: str,
 ) -> Iterator[Finding]:
     if when < today:
         verb = "expired" if what == "offer" else "passed"
-        yield finding(ID, SEVERITY, motion, path,
-                      f"the {what} {verb} on {when.isoformat()}", hint)
+        yield finding(
+            ID, SEVERITY, motion, path, f"the {what} {verb} on {when.isoformat()}", hint
+        )
     elif when <= horizon and horizon > today:
         days = (when - today).days
         message = f"the {what} runs out on {when.isoformat()}, in {days} days"

@@ -26,7 +26,7 @@ DOC = {
     "what": (
         "Compares the `trigger.event` of every pair of active motions. Two events "
         "are the same when the words they share, ignoring case, punctuation and "
-        "small words such as \"a\" or \"the\", make up at least `similarity` of "
+        'small words such as "a" or "the", make up at least `similarity` of '
         "all the words they use. The later motion (by id) is reported at its "
         "event."
     ),
@@ -49,11 +49,36 @@ DOC = {
 }
 
 _WORD = re.compile(r"[a-z0-9]+")
-_SMALL = frozenset({
-    "a", "an", "and", "any", "as", "at", "by", "for", "from", "in", "into", "is",
-    "its", "it", "of", "on", "or", "our", "that", "the", "their", "them", "they",
-    "this", "to", "with",
-})
+_SMALL = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "any",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "its",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "with",
+    }
+)
 
 
 def check_option(name: str, value: Any) -> str | None:
@@ -75,9 +100,11 @@ def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding
         first, second = ordered[i], ordered[j]
         mark = locate(first, ("trigger", "event"))
         yield finding(
-            ID, SEVERITY, second, ("trigger", "event"),
-            f"the same trigger as `{first.id}` "
-            f"({first.source}:{mark.line}:{mark.col})",
+            ID,
+            SEVERITY,
+            second,
+            ("trigger", "event"),
+            f"the same trigger as `{first.id}` ({first.source}:{mark.line}:{mark.col})",
             "merge the two motions or give one a different trigger event",
         )
 

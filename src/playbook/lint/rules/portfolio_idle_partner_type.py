@@ -70,7 +70,10 @@ def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding
             continue
         motion, path = supporting.get(kind, (ordered[0], ("partners",)))
         yield finding(
-            ID, SEVERITY, motion, path,
+            ID,
+            SEVERITY,
+            motion,
+            path,
             f"no active motion is led by {PARTNER_TYPE_NAMES[kind][1]} (`{kind}`)",
             f"write a motion that {PARTNER_TYPE_NAMES[kind][1]} can lead",
         )

@@ -28,9 +28,7 @@ DOC = {
         "A missing stage stalls partners at that point of the lifecycle."
     ),
     "example": (
-        "# every active motion has\n"
-        "lifecycle: expand\n"
-        "# none has recruit or activate"
+        "# every active motion has\nlifecycle: expand\n# none has recruit or activate"
     ),
     "fix": (
         "Write or activate a motion for the missing stage, or rebalance an "
@@ -56,7 +54,10 @@ def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding
     for stage in ctx.options["stages"]:
         if stage not in served:
             yield finding(
-                ID, SEVERITY, anchor, ("lifecycle",),
+                ID,
+                SEVERITY,
+                anchor,
+                ("lifecycle",),
                 f"no active motion serves the {stage} stage of the partner lifecycle",
                 f"write or activate a motion with `lifecycle: {stage}`",
             )

@@ -26,10 +26,7 @@ DOC = {
         "scale. Every extra active motion splits partner attention, enablement "
         "time and SE hours across plays that each get too little."
     ),
-    "example": (
-        "# a fifth motion file with\n"
-        "status: active"
-    ),
+    "example": ("# a fifth motion file with\nstatus: active"),
     "fix": (
         "Retire the motions that create noise rather than pipeline "
         "(`status: retired`), or move new ones to `status: draft` until a slot "
@@ -54,7 +51,10 @@ def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding
     for rank, motion in enumerate(ranked[limit:], start=limit + 1):
         score = ctx.scores.get(motion.id, 100)
         yield finding(
-            ID, SEVERITY, motion, ("status",),
+            ID,
+            SEVERITY,
+            motion,
+            ("status",),
             f"{len(motions)} motions are active, more than {limit}; this one ranks "
             f"{rank} of {len(motions)} by repeatability score ({score})",
             "retire it or set it to draft, keeping the plays that scale",

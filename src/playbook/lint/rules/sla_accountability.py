@@ -79,7 +79,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
     for event, limit in limits.items():
         if event not in events:
             yield finding(
-                ID, SEVERITY, motion, ("slas",),
+                ID,
+                SEVERITY,
+                motion,
+                ("slas",),
                 f"no SLA for {label(event)}; the motion must promise it within {limit}",
                 f"add `- event: {event}` with `within: {limit}` under `slas:`",
             )
@@ -87,7 +90,10 @@ def check(motion: Motion, ctx: LintContext) -> Iterator[Finding]:
         yield from _slow(motion, sla, limits.get(sla.event))
         if not sla.owner:
             yield finding(
-                ID, SEVERITY, motion, (*sla.path, "owner"),
+                ID,
+                SEVERITY,
+                motion,
+                (*sla.path, "owner"),
                 f"the SLA for {label(sla.event)} has no owner",
                 "add `owner:` with the role accountable for it, such as channel-ops",
             )
@@ -97,8 +103,10 @@ def _slow(motion: Motion, sla: Sla, limit: str | None) -> Iterator[Finding]:
     if limit is None or sla.hours <= duration_hours(limit):
         return
     yield finding(
-        ID, SEVERITY, motion, (*sla.path, "within"),
-        f"{label(sla.event)} is promised within {sla.within}; "
-        f"the limit is {limit}",
+        ID,
+        SEVERITY,
+        motion,
+        (*sla.path, "within"),
+        f"{label(sla.event)} is promised within {sla.within}; the limit is {limit}",
         f"commit to `within: {limit}` or less",
     )

@@ -21,7 +21,7 @@ DOC = {
         "looks again."
     ),
     "example": (
-        "assets:  # playbook: ignore[kit-complete] reason=\"reference due\" "
+        'assets:  # playbook: ignore[kit-complete] reason="reference due" '
         "until=2024-06-30"
     ),
     "fix": (

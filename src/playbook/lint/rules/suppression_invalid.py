@@ -12,7 +12,7 @@ SUMMARY = "A suppression comment has no reason, an unknown rule or a malformed d
 DOC = {
     "what": (
         "Every `# playbook: ignore[...]` comment names known rule ids, gives a "
-        "non-empty `reason=\"...\"`, and writes `until=` as a real date "
+        'non-empty `reason="..."`, and writes `until=` as a real date '
         "(YYYY-MM-DD). An invalid suppression suppresses nothing."
     ),
     "why": (
@@ -22,7 +22,7 @@ DOC = {
     ),
     "example": "  window: soon  # playbook: ignore[observable-trigger]",
     "fix": (
-        "Add `reason=\"...\"` with why the finding does not apply, and check the "
+        'Add `reason="..."` with why the finding does not apply, and check the '
         "rule id with `playbook rules`."
     ),
 }

@@ -21,7 +21,7 @@ DOC = {
     ),
     "example": (
         "  window: 6 to 12 months before end of support"
-        "  # playbook: ignore[observable-trigger] reason=\"no window yet\""
+        '  # playbook: ignore[observable-trigger] reason="no window yet"'
     ),
     "fix": "Delete the suppression, or the rule id that no longer applies.",
 }
