@@ -324,7 +324,7 @@ def merge(ctx: click.Context, shards: tuple[Path, ...], out: Path | None) -> Non
 
     The result is the same, byte for byte, as one build of all the motions.
     """
-    from playbook.build.pipeline import merge as run_merge
+    from playbook.build.shards import merge as run_merge
 
     progress = _ProgressReport()
     try:

@@ -15,6 +15,8 @@ import errno
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,18 @@ def new_staging(target: Path) -> Path:
         shutil.rmtree(staging)
     staging.mkdir()
     return staging
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """A staging folder to fill; published over `target` only if all goes well."""
+    staging = new_staging(target)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(staging, target)
 
 
 def publish(staging: Path, target: Path) -> None:

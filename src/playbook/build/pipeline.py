@@ -3,7 +3,7 @@
     fingerprint each motion's inputs
     -> skip everything when nothing changed since the last build
     -> render changed kits (in parallel), reuse unchanged ones
-    -> write the catalog
+    -> write the catalog (shards: see shards.py)
     -> swap the new tree in whole
 
 Renderers are created once per worker process, so fonts and templates load
@@ -23,23 +23,28 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from playbook import __version__
 from playbook.build import kit as kits
-from playbook.build.output import clean_leftovers, new_staging, publish
+from playbook.build.output import clean_leftovers, staged
+from playbook.build.state import (
+    STATE_FILE,
+    new_state,
+    read_state,
+    render_key,
+    shared_key,
+    write_state,
+)
 from playbook.config import Config
 from playbook.errors import BuildError, UsageError
 from playbook.model import Motion
 from playbook.project import Project
-from playbook.resources import bundled
 from playbook.summary import summary as summary_of
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = ".build-state.json"
 RENDERED = ("playbook.pdf", "playbook.html", "summary.txt", "email.txt")
 
 
@@ -53,7 +58,9 @@ class Progress(Protocol):
         """Steps of the current stage are done."""
 
 
-class _Silent:
+class QuietProgress:
+    """Progress that only goes to the debug log (library use, tests)."""
+
     def stage(self, name: str, total: int = 0) -> None:
         log.info("%s", name)
 
@@ -132,78 +139,6 @@ def in_shard(motion_id: str, shard: tuple[int, int] | None) -> bool:
 # --- fingerprints -----------------------------------------------------------
 
 
-def _content_key(path: Path, seen: dict[Path, str] | None = None) -> str:
-    """sha256 of a file's bytes (file times and paths play no part), memoised."""
-    if seen is not None and path in seen:
-        return seen[path]
-    try:
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        key = "missing"
-    if seen is not None:
-        seen[path] = key
-    return key
-
-
-@cache
-def _fonts_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("font-lato")
-    except PackageNotFoundError:  # pragma: no cover - the dependency is pinned
-        return "missing"
-
-
-def _tree_key(folder: Path) -> str:
-    if not folder.is_dir():
-        return ""
-    return "\n".join(
-        f"{p.relative_to(folder).as_posix()}:{_content_key(p)}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    )
-
-
-def shared_key(config: Config, project: Project, options: BuildOptions) -> str:
-    """What every kit depends on: tool, fonts, templates, config, fragments, dates."""
-    fragments = [d.text for d in project.documents if "fragments" in d.data]
-    parts = [
-        __version__,
-        _fonts_version(),
-        _tree_key(bundled("templates")),
-        _tree_key(config.templates),
-        config.text,
-        repr(config.brand),
-        *fragments,
-        str(options.build_date),
-        _content_key(config.root / config.brand.logo) if config.brand.logo else "",
-    ]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
-
-
-def render_key(
-    motion: Motion,
-    shared: str,
-    root: Path,
-    score: int | None,
-    seen: dict[Path, str] | None = None,
-) -> str:
-    """Fingerprint of everything a kit's files depend on, from contents only.
-
-    The same inputs give the same key on any machine and in any folder, so
-    the build state is itself reproducible and survives a fresh checkout.
-    """
-    assets = [a.file for a in motion.partner_assets if a.file]
-    parts = [
-        shared,
-        motion.doc.text,
-        str(score),
-        *(f"{name}:{_content_key(root / name, seen)}" for name in assets),
-    ]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
-
-
 # --- rendering in workers ---------------------------------------------------
 
 _renderer: Any = None
@@ -276,10 +211,10 @@ def _relink_kit(old: Path, new: Path, motion: Motion, commit: str | None) -> lis
     for name in names:
         target = new / motion.id / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(old / motion.id / name, target)
+        link_or_copy(old / motion.id / name, target)
     manifest = json.loads((old / motion.id / kits.MANIFEST).read_text(encoding="utf-8"))
     if manifest.get("source_commit") == commit:
-        _link_or_copy(old / f"{motion.id}.zip", new / f"{motion.id}.zip")
+        link_or_copy(old / f"{motion.id}.zip", new / f"{motion.id}.zip")
         return names
     files = {n: (old / motion.id / n).read_bytes() for n in names if n != kits.MANIFEST}
     files[kits.MANIFEST] = kits.manifest(motion, files, commit)
@@ -288,7 +223,7 @@ def _relink_kit(old: Path, new: Path, motion: Motion, commit: str | None) -> lis
     return sorted(files)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
@@ -298,14 +233,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 # --- the build --------------------------------------------------------------
 
 
-def _previous_state(out: Path) -> dict[str, Any]:
-    try:
-        return json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _check_out_folder(config: Config, out: Path) -> None:
+def check_out_folder(config: Config, out: Path) -> None:
     root = config.root.resolve()
     resolved = out.resolve()
     if (
@@ -365,54 +293,38 @@ def build(
 ) -> BuildResult:
     """Build the kits and catalog of a validated project into the build folder."""
     started = time.perf_counter()
-    progress = progress or _Silent()
+    progress = progress or QuietProgress()
     out = options.out or config.build
-    _check_out_folder(config, out)
+    check_out_folder(config, out)
     clean_leftovers(out)
     motions = plan(project, options)
 
-    # Fingerprint every kit and the catalog; stop here when nothing changed.
+    # Fingerprint every kit; stop here when nothing changed.
     progress.stage("checking what changed")
-    shared = shared_key(config, project, options)
-    summaries = {m.id: summary_of(m) for m in motions}
-    seen: dict[Path, str] = {}
-    keys = {
-        m.id: render_key(m, shared, config.root, options.scores.get(m.id), seen)
-        for m in motions
-    }
-    previous = _previous_state(out)
+    keys = _fingerprints(config, project, motions, options)
+    previous = read_state(out)
     old_kits = previous.get("kits", {})
-    state = _state(options, keys)
+    state = new_state(options, keys)
     if previous == state:
-        return BuildResult(
-            out,
-            kits=len(motions),
-            up_to_date=True,
-            seconds=time.perf_counter() - started,
-        )
+        elapsed = time.perf_counter() - started
+        return BuildResult(out, kits=len(motions), up_to_date=True, seconds=elapsed)
 
     # Render what changed in parallel; hard-link what did not.
-    staging = new_staging(out)
-    try:
-        result = _fill(
+    summaries = {m.id: summary_of(m) for m in motions}
+    with staged(out) as staging:
+        files = _fill(
             config, motions, summaries, keys, old_kits, out, staging, options, progress
         )
+
+        # Write the catalog over every kit, then swap the new tree in whole.
         progress.stage("writing the catalog")
         entries = [
-            _entry(m, summaries[m.id], options.scores.get(m.id), result.pop(m.id))
+            _entry(m, summaries[m.id], options.scores.get(m.id), files[m.id])
             for m in motions
         ]
-        _write_catalog(config, staging, entries, options)
-        _write_state(staging, state)
-
-        # Swap the new tree in whole.
+        write_catalog(config, staging, entries, options)
+        write_state(staging, state)
         progress.stage("publishing")
-        publish(staging, out)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     rendered = sum(old_kits.get(m.id, {}).get("render") != keys[m.id] for m in motions)
     return BuildResult(
         out,
@@ -422,6 +334,18 @@ def build(
         files=sum(1 for p in out.rglob("*") if p.is_file()),
         seconds=time.perf_counter() - started,
     )
+
+
+def _fingerprints(
+    config: Config, project: Project, motions: list[Motion], options: BuildOptions
+) -> dict[str, str]:
+    """The render fingerprint of every kit, reading each asset file once."""
+    shared = shared_key(config, project, options)
+    seen: dict[Path, str] = {}
+    return {
+        m.id: render_key(m, shared, config.root, options.scores.get(m.id), seen)
+        for m in motions
+    }
 
 
 def _fill(
@@ -485,120 +409,7 @@ def _run_jobs(
         yield from pool.map(_render_job, jobs, chunksize=1)
 
 
-def _state(options: BuildOptions, keys: dict[str, str]) -> dict[str, Any]:
-    """What the next build compares against: one fingerprint per kit and more."""
-    return {
-        "format": 1,
-        "commit": options.source_commit,
-        "shard": list(options.shard) if options.shard else None,
-        "build_date": options.build_date.isoformat() if options.build_date else None,
-        "kits": {mid: {"render": key} for mid, key in sorted(keys.items())},
-        "portfolio_score": options.portfolio_score,
-    }
-
-
-def _write_state(folder: Path, state: dict[str, Any]) -> None:
-    (folder / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
-
-
-def merge(
-    config: Config,
-    shards: list[Path],
-    out: Path | None = None,
-    progress: Progress | None = None,
-) -> BuildResult:
-    """Assemble the kits of shard builds (K/N for every K) into one build.
-
-    The result is byte-identical to building every motion at once: kits are
-    linked as they are, the catalog and state are written from the shards'.
-    """
-    started = time.perf_counter()
-    progress = progress or _Silent()
-    out = out or config.build
-    _check_out_folder(config, out)
-    clean_leftovers(out)
-    progress.stage(f"merging {len(shards)} shards")
-    states = [_shard_state(folder) for folder in shards]
-    options = _merged_options(shards, states)
-    entries, kits_state = [], {}
-    owner: dict[str, Path] = {}
-    for folder, state in zip(shards, states, strict=True):
-        catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
-        for entry in catalog["motions"]:
-            if entry["id"] in owner:
-                raise BuildError(
-                    f"{folder}: kit `{entry['id']}` is also in {owner[entry['id']]}"
-                )
-            owner[entry["id"]] = folder
-            entries.append(entry)
-        kits_state.update(state["kits"])
-    entries.sort(key=lambda entry: entry["id"])
-
-    staging = new_staging(out)
-    try:
-        for entry in entries:
-            source = owner[entry["id"]] / "kits"
-            for path in sorted((source / entry["id"]).rglob("*")):
-                if path.is_file():
-                    target = staging / "kits" / path.relative_to(source)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    _link_or_copy(path, target)
-            _link_or_copy(
-                source / f"{entry['id']}.zip", staging / "kits" / f"{entry['id']}.zip"
-            )
-        _write_catalog(config, staging, entries, options)
-        state = _state(options, {k: v["render"] for k, v in kits_state.items()})
-        _write_state(staging, state)
-        progress.stage("publishing")
-        publish(staging, out)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return BuildResult(
-        out,
-        kits=len(entries),
-        reused=len(entries),
-        files=sum(1 for p in out.rglob("*") if p.is_file()),
-        seconds=time.perf_counter() - started,
-    )
-
-
-def _shard_state(folder: Path) -> dict[str, Any]:
-    state = _previous_state(folder)
-    if not state.get("shard") or not (folder / "catalog.json").is_file():
-        raise UsageError(f"{folder}: not the output of `playbook build --shard K/N`")
-    return state
-
-
-def _merged_options(shards: list[Path], states: list[dict[str, Any]]) -> BuildOptions:
-    """The options every shard was built with; they must agree and cover 1..N."""
-    count = states[0]["shard"][1]
-    numbers = sorted(state["shard"][0] for state in states)
-    if numbers != list(range(1, count + 1)) or any(
-        s["shard"][1] != count for s in states
-    ):
-        raise UsageError(
-            f"the shards must be 1/{count} to {count}/{count}, each once; got "
-            + ", ".join(f"{s['shard'][0]}/{s['shard'][1]}" for s in states)
-        )
-    for key in ("commit", "build_date", "portfolio_score"):
-        values = {json.dumps(state.get(key)) for state in states}
-        if len(values) > 1:
-            raise UsageError(
-                f"the shards were built from different inputs ({key} differs)"
-            )
-    first = states[0]
-    built = first.get("build_date")
-    return BuildOptions(
-        source_commit=first.get("commit"),
-        portfolio_score=first.get("portfolio_score"),
-        build_date=date.fromisoformat(built) if built else None,
-    )
-
-
-def _write_catalog(
+def write_catalog(
     config: Config, staging: Path, entries: list[dict[str, Any]], options: BuildOptions
 ) -> None:
     from playbook.build.render import Renderer
