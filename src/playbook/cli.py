@@ -338,12 +338,11 @@ def merge(ctx: click.Context, shards: tuple[Path, ...], out: Path | None) -> Non
 
 
 def _add_scores(config: Config, project: Project, options: Any) -> None:
-    """Put repeatability scores on the kits when the linter is available."""
-    try:
-        from playbook.lint import scores_for
-    except ImportError:
-        return
-    options.scores, options.portfolio_score = scores_for(project, config)
+    """Put repeatability scores on the kits (as of the build date, when one is set)."""
+    from playbook.lint import scores_for
+
+    scores = scores_for(project, config, today=options.build_date)
+    options.scores, options.portfolio_score = scores
 
 
 def display_path(path: Path) -> str:
