@@ -164,7 +164,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
             if project.ok
             else report.count_line(findings, project.files, "files")
         )
-        click.echo(summary_line, err=bool(findings))
+        click.echo(summary_line)
     ctx.exit(0 if project.ok else 1)
 
 

@@ -44,7 +44,10 @@ _QUOTED_STYLES = {"'", '"'}
 # Characters YAML does not allow in a stream (printable set of YAML 1.2).
 _NOT_PRINTABLE = re.compile(
     "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "|[\u202a-\u202e\u2066-\u2069]"  # bidirectional overrides hide what text says
 )
+_PLAIN_NUMBER = re.compile(r"^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_COMMENT_IN_TEXT = re.compile(r"[ \t]+#\S")
 
 _constructor = SafeConstructor()
 _resolver = Resolver()
@@ -69,7 +72,12 @@ _mark = Mark._make
 
 @dataclass
 class Document:
-    """One loaded YAML file: its data and where each part was written."""
+    """One loaded YAML file: its data and where each part was written.
+
+    `written` keeps the text of plain scalars that YAML 1.1 reads as something
+    other than text; `unplain` lists the numbers among them not written as
+    plain digits (010, 1:30, 1_000), which YAML reads as other numbers.
+    """
 
     path: Path
     name: str
@@ -78,6 +86,7 @@ class Document:
     marks: dict[Path_, Mark] = field(default_factory=dict)
     key_marks: dict[Path_, Mark] = field(default_factory=dict)
     written: dict[Path_, str] = field(default_factory=dict)
+    unplain: set[Path_] = field(default_factory=set)
 
     def mark(self, path: Path_) -> Mark:
         """Position of the value at `path`, or of its nearest written parent.
@@ -146,7 +155,14 @@ def load_bytes(
     except _Problems as problems:
         return None, problems.findings
     doc = Document(
-        path, name, text, data, builder.marks, builder.key_marks, builder.written
+        path,
+        name,
+        text,
+        data,
+        builder.marks,
+        builder.key_marks,
+        builder.written,
+        builder.unplain,
     )
     return doc, builder.findings + _tab_findings(text, name, builder.multiline)
 
@@ -222,7 +238,7 @@ _PARSE_HINTS = (
     ),
     (
         "found undefined alias",
-        "this alias (*name) has no matching &name anchor above it",
+        "this alias (a name after `*`) has no anchor of that name (after `&`) above it",
     ),
     (
         "mapping values are not allowed",
@@ -274,11 +290,76 @@ def _explain_parse_error(
     indent = source[: len(source) - len(source.lstrip(" \t"))]
     if "\t" in indent:
         return line, indent.index("\t") + 1, _TAB_MESSAGE
+    if "did not find expected key" in problem and col > len(indent) + 1:
+        before = source[: col - 1]
+        if "'" in before or '"' in before:
+            return line, col, _AFTER_QUOTE_MESSAGE
+    if "mapping values are not allowed" in problem:
+        better = _misplaced_field(lines, line, col)
+        if better:
+            return better
     for needle, message in _PARSE_HINTS:
         if needle in problem:
             return line, col, message
     detail = " ".join(problem.split())
     return line, col, f"the file is not valid YAML here ({detail})"
+
+
+def _comment_message(comment: str, value: str) -> str:
+    return (
+        f"the text from `{comment.strip()[:20]}` on is read as a comment, so the "
+        f"value ends at `{value}`; put the whole value in quotes to keep it"
+    )
+
+
+_AFTER_QUOTE_MESSAGE = (
+    "the text goes on after a closing quote; if the value itself holds a quote or "
+    'an apostrophe, wrap the whole value in double quotes ("it\'s")'
+)
+_FIELD_START = re.compile(r"^(\s*)(- )?[\w.-]+$")
+
+
+def _misplaced_field(
+    lines: list[str], line: int, col: int
+) -> tuple[int, int, str] | None:
+    """Blame the right line when a normal `field:` line confuses the parser.
+
+    Either the line above lacks its colon, or this line is indented deeper
+    than the complete `field: value` line above it.
+    """
+    source = lines[line - 1]
+    head = source.split(":", 1)[0]
+    if col - 1 != len(head) or not _FIELD_START.match(head):
+        return None
+    above = next(
+        (
+            n
+            for n in range(line - 1, 0, -1)
+            if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None:
+        return None
+    previous = lines[above - 1]
+    indent = len(source) - len(source.lstrip())
+    if ":" not in previous:
+        col = len(previous) - len(previous.lstrip()) + 1
+        return (
+            above,
+            col,
+            "this line has no colon after its field name (`field: value`)",
+        )
+    if indent > len(previous) - len(previous.lstrip()):
+        return (
+            line,
+            indent + 1,
+            (
+                "this line is indented deeper than the field above it; line it up "
+                "with the fields around it"
+            ),
+        )
+    return None
 
 
 _TAB_MESSAGE = "a tab is used for indentation; YAML needs spaces, so indent with spaces"
@@ -318,11 +399,15 @@ class _Builder:
         self.marks: dict[Path_, Mark] = {}
         self.key_marks: dict[Path_, Mark] = {}
         self.written: dict[Path_, str] = {}
+        self.unplain: set[Path_] = set()
         self.findings: list[Finding] = []
         self.multiline: set[int] = set()
         self._aliases = "*" in text
         self._tags = "!" in text
         self._tabs = "\t" in text
+        self._comments = "#" in text
+        self.text = text
+        self._lines: list[str] | None = None
         self._on_stack: set[int] = set()
         self._seen: set[int] = set()
         self._alias_values = 0
@@ -472,6 +557,37 @@ class _Builder:
             "format/tag",
         )
 
+    def _checked_text(self, node: ScalarNode) -> None:
+        """Refuse text that hides characters or loses its end to a comment."""
+        if node.style == '"':
+            bad = _NOT_PRINTABLE.search(node.value)
+            if bad:
+                code = f"U+{ord(bad.group()):04X}"
+                self._finding(
+                    node,
+                    f"the text holds the invisible character {code} (written as an "
+                    "escape with a backslash); remove it",
+                    "format/encoding",
+                )
+        elif not node.style and node.start_mark.line == node.end_mark.line:
+            line = self._line(node.end_mark.line)
+            cut = _COMMENT_IN_TEXT.match(line, node.end_mark.column)
+            if cut:
+                self.findings.append(
+                    Finding(
+                        self.name,
+                        node.end_mark.line + 1,
+                        cut.end() - 1,
+                        "format/comment",
+                        message=_comment_message(line[cut.end() - 2 :], node.value),
+                    )
+                )
+
+    def _line(self, number: int) -> str:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines[number] if number < len(self._lines) else ""
+
     def _scalar(self, node: ScalarNode, path: Path_) -> Any:
         if self._tabs and (
             node.style in _BLOCK_STYLES or node.end_mark.line > node.start_mark.line
@@ -491,9 +607,14 @@ class _Builder:
                 self._tag_refused(node)
                 return node.value
         if tag == _STR:
+            if self._comments or node.style == '"':
+                self._checked_text(node)
             return node.value
         self.written[path] = node.value
-        return self._typed(node)
+        value = self._typed(node)
+        if type(value) in (int, float) and not _PLAIN_NUMBER.match(node.value):
+            self.unplain.add(path)  # 010 is 8 and 1:30 is 90 in YAML 1.1
+        return value
 
     def _typed(self, node: ScalarNode) -> Any:
         """Build the YAML 1.1 value of a plain scalar that is not text."""

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from playbook.errors import Finding, UsageError
@@ -37,6 +37,7 @@ from playbook.model import (
 from playbook.validate import FRAGMENTS_SCHEMA, schema_for, validate_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _FRAGMENTS_LINE = re.compile(r"^fragments\s*:", re.MULTILINE)
 _KIND_WORDS = {"asset": "a shared asset", "sla-profile": "an SLA profile"}
 
@@ -57,12 +58,19 @@ class Project:
         return not self.findings
 
 
-def display_name(path: Path, base: Path) -> str:
-    """A path as shown in messages: relative to `base` when inside it."""
+def display_name(path: Path, base: Path, root: Path | None = None) -> str:
+    """A path as shown in messages: relative to `base` (the current folder).
+
+    Files of the project keep a relative path even when the current folder
+    is below the project folder (`../motions/x.yaml`); others stay absolute.
+    """
     try:
         return path.relative_to(base).as_posix()
     except ValueError:
-        return str(path)
+        pass
+    if root is not None and path.is_relative_to(root) and base.is_relative_to(root):
+        return Path(os.path.relpath(path, base)).as_posix()
+    return str(path)
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
@@ -73,13 +81,16 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 found.update(
-                    Path(dirpath) / n for n in filenames if n.endswith(YAML_SUFFIXES)
+                    Path(dirpath) / n
+                    for n in filenames
+                    if n.lower().endswith(YAML_SUFFIXES)
                 )
         elif path.is_file():
             found.add(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
-    return sorted(found)
+    unique = {os.path.realpath(p): p for p in sorted(found, key=str, reverse=True)}
+    return sorted(unique.values())
 
 
 @contextmanager
@@ -125,21 +136,43 @@ def _peek(path: Path) -> str:
         return ""
 
 
+def _outside(name: str, path: Path) -> Finding:
+    where = "links to a file outside" if path.is_symlink() else "is outside"
+    return Finding(
+        name,
+        1,
+        1,
+        "format/file",
+        message=f"this file {where} the project folder; playbook reads only files "
+        "inside the project (the folder with playbook.toml)",
+    )
+
+
 def _load_project(
     root: Path, paths: list[Path], base: Path, fragments_from: Path | None
 ) -> Project:
     project = Project(root=root.resolve())
     assets = AssetFiles(project.root)
     named = find_files(paths)
+    if not named:
+        shown = ", ".join(str(p) for p in paths) or "the motions folder"
+        raise UsageError(f"no motion files (.yaml or .yml) in {shown}")
     for path in [*named, *_fragment_files(fragments_from, named)]:
         project.files += 1
-        doc, findings = load_file(path, display_name(path.absolute(), base))
+        name = display_name(path.absolute(), base, project.root)
+        if not Path(os.path.realpath(path)).is_relative_to(project.root):
+            project.findings.append(_outside(name, path))
+            continue
+        doc, findings = load_file(path, name)
         project.findings += findings
         if doc is None:
             continue
-        project.findings += assets.check(doc)
-        reported = {finding.line for finding in findings}
-        schema_findings = [f for f in validate_document(doc) if f.line not in reported]
+        asset_findings = assets.check(doc)
+        project.findings += asset_findings
+        reported = {(f.line, f.col) for f in [*findings, *asset_findings]}
+        schema_findings = [
+            f for f in validate_document(doc) if (f.line, f.col) not in reported
+        ]
         project.findings += schema_findings
         if not findings and not schema_findings:
             project.documents.append(doc)
@@ -150,7 +183,8 @@ def _load_project(
             if motion is not None:
                 project.motions.append(motion)
     _check_unique_ids(project)
-    project.findings.sort()
+    _check_partner_files(project)
+    project.findings = _capped(sorted(project.findings))
     project.motions.sort(key=lambda m: m.id)
     return project
 
@@ -201,6 +235,85 @@ def _check_unique_ids(project: Project) -> None:
                     f"{mark.line}:{mark.col}; every motion needs its own id",
                     "format/duplicate-id",
                 )
+            )
+
+
+def _real(root: Path, relative: str) -> str:
+    return os.path.realpath(root / relative)
+
+
+MAX_FINDINGS_PER_FILE = 200
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS_PER_FILE findings a file, then one saying how many more."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    kept: list[Finding] = []
+    for file, items in by_file.items():
+        kept += items[:MAX_FINDINGS_PER_FILE]
+        if len(items) > MAX_FINDINGS_PER_FILE:
+            first_hidden = items[MAX_FINDINGS_PER_FILE]
+            hidden = len(items) - MAX_FINDINGS_PER_FILE
+            kept.append(
+                Finding(
+                    file,
+                    first_hidden.line,
+                    first_hidden.col,
+                    "format/too-many",
+                    message=f"{hidden} more problems in this file are not shown; "
+                    "fix the ones above first",
+                )
+            )
+    return kept
+
+
+def _check_partner_files(project: Project) -> None:
+    """A file shipped to partners must not also be vendor-only.
+
+    Refused as partner assets: a file any motion lists as internal, and the
+    motion, fragments and configuration files themselves (they hold the
+    `internal:` notes).
+    """
+    internal: dict[str, Asset] = {}
+    for motion in project.motions:
+        for asset in (*motion.internal.assets, *motion.assets):
+            if asset.file and not asset.is_partner:
+                internal.setdefault(_real(project.root, asset.file), asset)
+    sources = {os.path.realpath(doc.path) for doc in project.documents}
+    sources |= {
+        _real(project.root, name) for name in ("playbook.toml", "pyproject.toml")
+    }
+    docs = {doc.name: doc for doc in project.documents}
+    reported: set[tuple[str, Path_]] = set()
+    taken = {(f.file, f.line, f.col) for f in project.findings}
+    for motion in project.motions:
+        for asset in motion.partner_assets:
+            real = _real(project.root, asset.file) if asset.file else ""
+            doc = docs[asset.source]
+            mark = doc.mark((*asset.path, "file"))
+            seen = (asset.source, asset.path) in reported
+            if seen or not real or (doc.name, mark.line, mark.col) in taken:
+                continue
+            if real in sources:
+                problem = (
+                    f"`{asset.file}` is a motion or settings file; they hold internal "
+                    "notes, so they cannot be shipped to partners"
+                )
+            elif real in internal:
+                other = internal[real]
+                mark = docs[other.source].mark((*other.path, "file"))
+                problem = (
+                    f"`{asset.file}` is also an internal asset ({other.source}:"
+                    f"{mark.line}:{mark.col}); a file cannot be both for partners "
+                    "and internal only"
+                )
+            else:
+                continue
+            reported.add((asset.source, asset.path))
+            project.findings.append(
+                doc.finding((*asset.path, "file"), problem, "format/confidential")
             )
 
 
@@ -283,7 +396,25 @@ class _MotionBuilder:
                 result += [_sla(entry, path) for entry in entries]
             else:
                 result.append(_sla(item, path))
+        self.check_sla_events(result)
         return tuple(result)
+
+    def check_sla_events(self, slas: list[Sla]) -> None:
+        """Each SLA event is promised once: two promises leave partners guessing."""
+        first: dict[str, Sla] = {}
+        for sla in slas:
+            if sla.event not in first:
+                first[sla.event] = sla
+                continue
+            earlier = first[sla.event]
+            mark = self.doc.mark(earlier.path)
+            self.error(
+                self.doc,
+                sla.path,
+                f"the SLA `{sla.event}` is already promised on line {mark.line} "
+                f"(within {earlier.within}); keep one promise per event",
+                "format/duplicate-sla",
+            )
 
     def steps(self, slas: tuple[Sla, ...]) -> tuple[Step, ...]:
         events = {sla.event for sla in slas}
@@ -485,18 +616,18 @@ def asset_file_problem(
     It must be relative, stay inside the project (no `..`, no link leading
     out) and exist with exactly this upper and lower case.
     """
-    relative = Path(value)
-    outside = (
-        f"`{value}` is outside the project folder; asset files must live inside it"
-    )
-    if (
-        relative.is_absolute()
-        or value.startswith(("/", "\\"))
-        or ":" in relative.parts[0]
-    ):
+    if "\\" in value:
+        return f"`{value}` uses `\\`; separate folders with `/`, as in assets/deck.md"
+    relative = PurePosixPath(value)
+    if not value.strip() or value.strip() in (".", "./"):
+        return "the asset file path is empty; name a file, like assets/deck.md"
+    if relative.is_absolute() or _DRIVE.match(value):
         return f"`{value}` is an absolute path; write it relative to the project folder"
     if ".." in relative.parts:
-        return outside
+        return (
+            f"`{value}` steps out with `..`; asset files must live inside the "
+            "project folder, written from it, like assets/deck.md"
+        )
     current = root
     for part in relative.parts:
         names = listing(current)

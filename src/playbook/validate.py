@@ -81,9 +81,32 @@ def fast_check(name: str) -> Callable[[Any], bool] | None:
 def validate_document(doc: Document) -> list[Finding]:
     """Every schema problem of one document, as positioned plain-word findings."""
     quick = fast_check(schema_for(doc))
-    if quick is not None and quick(doc.data):
-        return []
-    return explain_document(doc)
+    valid = quick is not None and quick(doc.data)
+    findings = [] if valid else explain_document(doc)
+    taken = {(f.line, f.col) for f in findings}
+    for path in sorted(doc.unplain, key=str):
+        finding = _unplain_number(doc, path)
+        if (finding.line, finding.col) not in taken:
+            findings.append(finding)
+    return sorted(findings)
+
+
+def _unplain_number(doc: Document, path: Path_) -> Finding:
+    """A number YAML 1.1 reads otherwise than written: 010 is 8, 1:30 is 90."""
+    written, value = doc.written[path], _value_at(doc.data, path)
+    return _finding(
+        doc,
+        path,
+        f"{_field(path)} is written `{written}`, which YAML reads as the number "
+        f"{value}; write plain digits (like {value}) for a number, or put it in "
+        f'quotes ("{written}") if it is text',
+    )
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def explain_document(doc: Document) -> list[Finding]:
@@ -158,16 +181,71 @@ def _shape_misses(errors: list[ValidationError]) -> int:
 
 
 def _explain_union(doc: Document, error: ValidationError) -> Iterator[Finding]:
-    """Speak of the branch the author clearly meant, never of all of them."""
+    """Speak of the branch the author clearly meant, never of all of them.
+
+    A branch is meant when the data names it (`kind: asset`), else when the
+    data has its shape (`url:` present); when every branch only misses its
+    own key, say which keys would do.
+    """
     branches = _branches(error)
     if not branches:
         yield from _generic(doc, error)
         return
-    best = min(
-        branches, key=lambda i: (_shape_misses(branches[i]), len(branches[i]), i)
+    path = _path(error)
+    named = _named_branch(error)
+    if isinstance(named, str):
+        yield _finding(doc, (*path, named), _wrong_kind(error, named))
+        return
+    missing = _only_missing(branches)
+    if named is None and missing:
+        keys = " or ".join(f"`{key}`" for key in missing)
+        yield _finding(doc, path, f"{_field(path)} needs {keys}", at_key=True)
+        return
+    best = (
+        named
+        if named is not None
+        else min(
+            branches, key=lambda i: (_shape_misses(branches[i]), len(branches[i]), i)
+        )
     )
-    for sub in branches[best]:
+    for sub in branches.get(best, []):
         yield from _explain(doc, sub)
+
+
+def _discriminators(error: ValidationError) -> dict[str, list[Any]]:
+    """Properties whose `const` tells the branches apart, with each branch's value."""
+    found: dict[str, list[Any]] = {}
+    for branch in error.validator_value:
+        schema = _resolve_ref(branch["$ref"]) if "$ref" in branch else branch
+        for name, prop in schema.get("properties", {}).items():
+            if "const" in prop:
+                found.setdefault(name, []).append(prop["const"])
+    return {k: v for k, v in found.items() if len(v) == len(error.validator_value)}
+
+
+def _named_branch(error: ValidationError) -> int | str | None:
+    """The branch the data names, the property naming none, or None."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for name, values in _discriminators(error).items():
+        if name in instance:
+            return values.index(instance[name]) if instance[name] in values else name
+    return None
+
+
+def _wrong_kind(error: ValidationError, name: str) -> str:
+    allowed = ", ".join(f"`{v}`" for v in _discriminators(error)[name])
+    return f"`{error.instance[name]}` is not a known `{name}`; use one of {allowed}"
+
+
+def _only_missing(branches: dict[int, list[ValidationError]]) -> list[str]:
+    """The keys that would each satisfy a branch, when nothing else is wrong."""
+    keys = []
+    for errors in branches.values():
+        if len(errors) != 1 or errors[0].validator != "required" or errors[0].path:
+            return []
+        instance = errors[0].instance if isinstance(errors[0].instance, dict) else {}
+        keys += [k for k in errors[0].validator_value if k not in instance]
+    return keys
 
 
 def _finding(doc: Document, path: Path_, message: str, at_key: bool = False) -> Finding:
@@ -243,7 +321,7 @@ def _enum(doc: Document, error: ValidationError) -> Iterator[Finding]:
     value = error.instance
     shown = _shown(doc, path, value)
     near = (
-        get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+        get_close_matches(str(value).lower(), allowed, n=1, cutoff=0.5)
         if isinstance(value, str)
         else []
     )
@@ -253,7 +331,7 @@ def _enum(doc: Document, error: ValidationError) -> Iterator[Finding]:
         doc,
         path,
         f"{shown} is not a known {what} for {_field(path)}{hint} "
-        f"Allowed: {', '.join(allowed)}",
+        f"(allowed: {', '.join(allowed)})",
     )
 
 
@@ -299,7 +377,7 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
         else "another kind of value"
     )
     hint = error.schema.get("x-hint")
-    if wanted == "string" and hint:
+    if wanted == "string" and hint and error.schema.get("pattern") != r"\S":
         needs = f"text ({hint})"
     written = doc.written.get(path)
     if value is None:
@@ -327,6 +405,11 @@ def _fits(schema: dict[str, Any], text: str) -> bool:
 def _pattern(doc: Document, error: ValidationError) -> Iterator[Finding]:
     path = _path(error)
     hint = error.schema.get("x-hint") or f"text matching {error.validator_value}"
+    if "propertyNames" in error.schema_path:  # a key, not a value, is at fault
+        key = (*path, error.instance)
+        message = f"`{error.instance}` is not a usable name here; use {hint}"
+        yield _finding(doc, key, message, at_key=True)
+        return
     yield _finding(doc, path, f"{_field(path)} must be {hint}; got `{error.instance}`")
 
 

@@ -186,7 +186,8 @@ def _asset_texts(motion: Motion) -> Iterator[tuple[str, Path_, str]]:
         path = ("assets", i) if shared or not asset.path else asset.path
         where = f" (shared asset from {asset.source})" if shared else ""
         for key in ("title", "description", "file", "url"):
-            yield f"the {key} of asset {i + 1}{where}", (*path, key), getattr(asset, key)
+            label_ = f"the {key} of asset {i + 1}{where}"
+            yield label_, (*path, key), getattr(asset, key)
 
 
 def check_glyphs(motion: Motion) -> None:
@@ -302,7 +303,9 @@ def _steps(motion: Motion) -> list[dict[str, str]]:
     within = {sla.event: duration_words(sla.within) for sla in motion.slas}
     return [
         {
-            "actor": ACTOR_NAMES.get(step.actor, label(step.actor)) if step.actor else "",
+            "actor": (
+                ACTOR_NAMES.get(step.actor, label(step.actor)) if step.actor else ""
+            ),
             "action": step.action,
             "sla": label(step.sla) if step.sla else "",
             "within": within.get(step.sla, ""),

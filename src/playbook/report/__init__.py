@@ -25,7 +25,11 @@ def count_line(findings: list[Finding], files: int, noun: str = "motion files") 
         *([_plural(warnings, "warning")] if warnings else []),
         *([_plural(notes, "note")] if notes else []),
     ]
-    return f"{', '.join(parts)} in {_plural(files, noun.rstrip('s'))}"
+    with_findings = len({f.file for f in findings})
+    where = _plural(files, noun.rstrip("s"))
+    if 0 < with_findings < files:
+        where = f"{with_findings} of {where}"
+    return f"{', '.join(parts)} in {where}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -41,7 +45,7 @@ def text(findings: list[Finding], colour: bool = False) -> str:
 
     lines = []
     for finding in sorted(findings):
-        line = finding.as_text()
+        line = finding.as_text().replace("\r", "\\r").replace("\n", "\\n")
         if colour:
             head, _, rest = line.partition(f" {finding.severity.value}:")
             label = click.style(

@@ -27,8 +27,8 @@ DOC = {
         "Compares the `trigger.event` of every pair of active motions. Two events "
         "are the same when the words they share, ignoring case, punctuation and "
         'small words such as "a" or "the", make up at least `similarity` of '
-        "all the words they use. The later motion (by id) is reported at its "
-        "event."
+        "all the words they use. Each later motion (by id) is reported once, at "
+        "its event, naming the first motion with the same trigger."
     ),
     "why": (
         "When two plays fire on the same event, partners do not know which to run, "
@@ -93,7 +93,7 @@ def _words(event: str) -> frozenset[str]:
 
 
 def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding]:
-    """Yield a finding for each pair of active motions with the same trigger."""
+    """Yield a finding for each active motion whose trigger an earlier one has."""
     ordered = sorted(motions, key=lambda m: m.id)
     events = [_words(m.trigger.event) for m in ordered]
     for i, j in _alike(events, ctx.options["similarity"]):
@@ -112,7 +112,10 @@ def check_portfolio(motions: list[Motion], ctx: LintContext) -> Iterator[Finding
 def _alike(
     events: list[frozenset[str]], similarity: float
 ) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) of word sets whose overlap reaches the similarity.
+    """For each set j alike an earlier one, the pair (i, j) with the first such i.
+
+    Each motion is reported once, so a thousand copies of one trigger give a
+    thousand findings, not half a million.
 
     Not every pair is compared: two sets can only be that alike if they share
     one of the rarest words of each (prefix filtering). With words ordered
@@ -134,3 +137,4 @@ def _alike(
             other = events[i]
             if len(words & other) >= similarity * len(words | other):
                 yield i, j
+                break  # one finding per motion, naming the first it repeats
