@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     ctx.exit(0 if project.ok else 1)
 
 
+def _md(text: str) -> str:
+    """Text for Markdown: markup characters are shown, never interpreted."""
+    return re.sub(r"([\\`*_{}\[\]<>#|!])", r"\\\1", text)
+
+
 def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
@@ -198,7 +204,9 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         data = [{"id": m.id, "name": m.name, "summary": s} for m, s in rows]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo("\n\n".join(f"**{m.name}** (`{m.id}`): {s}" for m, s in rows))
+        click.echo(
+            "\n\n".join(f"**{_md(m.name)}** (`{m.id}`): {_md(s)}" for m, s in rows)
+        )
     else:
         click.echo("\n".join(f"{m.id}: {s}" for m, s in rows))
 

@@ -105,9 +105,30 @@ def find_root(start: Path) -> tuple[Path, Path | None]:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path}: the file is not UTF-8 text; save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise ConfigError(f"{path}: cannot read the configuration: {reason}") from None
+
+
+_TOML_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(file: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    """A TOML syntax error as `file:line:col: not valid TOML: what`."""
+    match = _TOML_AT.match(str(exc))
+    if not match:
+        return ConfigError(f"{file}: not valid TOML: {exc}")
+    what, line, col = match.groups()
+    twice = re.match(r"Cannot declare \((.*)\) twice", what)
+    if twice:
+        table = ".".join(re.findall(r"'([^']*)'", twice.group(1)))
+        what = f"the table [{table}] is written twice; merge the two into one"
+    return ConfigError(f"{file}:{line}:{col}: not valid TOML: {what}")
 
 
 def load_config(start: Path | None = None) -> Config:
@@ -119,7 +140,7 @@ def load_config(start: Path | None = None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: {exc}") from None
+        raise _toml_error(file, exc) from None
     if file.name == "pyproject.toml":
         data = data.get("tool", {}).get("playbook", {})
     return _parse(root, file, text, data)

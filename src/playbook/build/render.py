@@ -70,21 +70,32 @@ _MAX_EMAIL_BYTES = 1_048_576
 _HOLES = ("failed to load", "cannot be loaded", "unable to", "relative uri")
 
 PARTNER_TYPE_GLOSS = {
-    "var": "value-added reseller", "msp": "managed service provider",
-    "mssp": "managed security service provider", "si": "system integrator",
+    "var": "value-added reseller",
+    "msp": "managed service provider",
+    "mssp": "managed security service provider",
+    "si": "system integrator",
     "consultancy": "advisory and implementation firm",
     "distributor": "two-tier distribution partner",
     "isv": "independent software vendor",
     "cloud-marketplace": "cloud marketplace listing and resale",
 }
 _SPECIAL_WORDS = {
-    "se": "SE", "mdf": "MDF", "roi": "ROI", "asp": "ASP", "faq": "FAQ",
+    "se": "SE",
+    "mdf": "MDF",
+    "roi": "ROI",
+    "asp": "ASP",
+    "faq": "FAQ",
     "ai": "AI",
 }
 _UNITS = {
-    "days": "{n} days", "weeks": "{n} weeks", "percent": "{n}%",
-    "partners": "{n} partners", "deals": "{n} deals",
-    "usd": "USD {n}", "eur": "EUR {n}", "gbp": "GBP {n}",
+    "days": "{n} days",
+    "weeks": "{n} weeks",
+    "percent": "{n}%",
+    "partners": "{n} partners",
+    "deals": "{n} deals",
+    "usd": "USD {n}",
+    "eur": "EUR {n}",
+    "gbp": "GBP {n}",
 }
 _DURATION_UNITS = {"h": "hour", "d": "day", "w": "week"}
 _SPECIAL_LABELS = {"partner-led-win-rate": "Partner-led win rate"}
@@ -248,8 +259,12 @@ def _glance(motion: Motion) -> list[dict[str, str]]:
     ]
     if motion.slas:
         fastest = min(motion.slas, key=lambda sla: sla.hours)
-        tiles.append({"value": duration_words(fastest.within),
-                      "label": f"fastest SLA: {label(fastest.event).lower()}"})
+        tiles.append(
+            {
+                "value": duration_words(fastest.within),
+                "label": f"fastest SLA: {label(fastest.event).lower()}",
+            }
+        )
     return tiles
 
 
@@ -267,7 +282,8 @@ def _identity(motion: Motion) -> dict[str, Any]:
         "review_by": motion.review_by.isoformat() if motion.review_by else "",
         "owner": (
             {"name": owner.name, "email": owner.email, "team": owner.team}
-            if owner else None
+            if owner
+            else None
         ),
     }
 
@@ -291,7 +307,8 @@ def _roles(motion: Motion) -> list[dict[str, Any]]:
     return [
         {
             "actor": ACTOR_NAMES.get(actor, label(actor)),
-            "side": "Vendor" if actor.startswith(("vendor-", "deal-", "channel-"))
+            "side": "Vendor"
+            if actor.startswith(("vendor-", "deal-", "channel-"))
             else "Partner",
             "steps": numbers,
         }
@@ -317,8 +334,11 @@ def _steps(motion: Motion) -> list[dict[str, str]]:
 def _asset(asset: Asset, placed: dict[str, str]) -> dict[str, str]:
     """One kit entry; a file's link is where the kit places it, under assets/."""
     is_file = bool(asset.file)
-    link = placed.get(asset.file, f"assets/{Path(asset.file).name}") if is_file \
+    link = (
+        placed.get(asset.file, f"assets/{Path(asset.file).name}")
+        if is_file
         else asset.url
+    )
     return {
         "title": asset.title,
         "type": label(asset.type),
@@ -366,10 +386,12 @@ def _offer(motion: Motion) -> dict[str, str] | None:
 
 def make_environment(config: Config) -> Environment:
     """Jinja2 environment: project templates first, then the bundled ones."""
-    loader = ChoiceLoader([
-        FileSystemLoader(config.templates),
-        FileSystemLoader(bundled("templates")),
-    ])
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader(config.templates),
+            FileSystemLoader(bundled("templates")),
+        ]
+    )
     env = Environment(
         loader=loader,
         autoescape=select_autoescape(
@@ -383,8 +405,9 @@ def make_environment(config: Config) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(duration=duration_words, label=label, phrase=phrase,
-                       upfirst=upfirst)
+    env.filters.update(
+        duration=duration_words, label=label, phrase=phrase, upfirst=upfirst
+    )
     return env
 
 
@@ -413,8 +436,13 @@ class Renderer:
         self.templates = {
             name: self._template(name)
             for name in (
-                PDF_TEMPLATE, PAGE_TEMPLATE, EMAIL_TEMPLATE, PRINT_CSS, PAGE_CSS,
-                CATALOG_TEMPLATE, CATALOG_CSS,
+                PDF_TEMPLATE,
+                PAGE_TEMPLATE,
+                EMAIL_TEMPLATE,
+                PRINT_CSS,
+                PAGE_CSS,
+                CATALOG_TEMPLATE,
+                CATALOG_CSS,
             )
         }
         self._font_config = FontConfiguration()
@@ -428,15 +456,16 @@ class Renderer:
         except TemplateError as exc:
             where = getattr(exc, "filename", None) or name
             line = getattr(exc, "lineno", None) or 1
-            raise BuildError(f"{where}:{line}: template error: {exc.message}") \
-                from None
+            raise BuildError(f"{where}:{line}: template error: {exc.message}") from None
 
     def _css(self, name: str) -> str:
         primary = colour(self.config.brand.primary, Brand.primary)
         accent = colour(self.config.brand.accent, Brand.accent)
         return self.templates[name].render(
-            primary=primary, accent=accent,
-            primary_tint=tint(primary, 0.1), accent_tint=tint(accent, 0.18),
+            primary=primary,
+            accent=accent,
+            primary_tint=tint(primary, 0.1),
+            accent_tint=tint(accent, 0.18),
         )
 
     def _stylesheet(self) -> weasyprint.CSS:
@@ -445,8 +474,10 @@ class Renderer:
         fetcher = make_fetcher(self.root, allowed_files=set())
         with _weasyprint_problems() as problems:
             sheet = weasyprint.CSS(
-                string=css, base_url=self.root.as_uri() + "/",
-                url_fetcher=fetcher, font_config=self._font_config,
+                string=css,
+                base_url=self.root.as_uri() + "/",
+                url_fetcher=fetcher,
+                font_config=self._font_config,
             )
         if problems or fetcher.refused:
             found = [str(r) for r in fetcher.refused] + problems
@@ -460,9 +491,12 @@ class Renderer:
         in a worker never fails; every render raises it instead.
         """
         view = {
-            "name": brand.name, "contact": brand.contact, "website": brand.website,
+            "name": brand.name,
+            "contact": brand.contact,
+            "website": brand.website,
             "primary": colour(brand.primary, Brand.primary),
-            "accent": colour(brand.accent, Brand.accent), "logo": "",
+            "accent": colour(brand.accent, Brand.accent),
+            "logo": "",
         }
         for key in ("name", "contact", "website"):
             missing = fonts.missing_glyphs(getattr(brand, key))
@@ -502,7 +536,10 @@ class Renderer:
             raise self._problem
         check_glyphs(motion)
         view = motion_view(
-            motion, summary=summary, score=score, source_commit=source_commit,
+            motion,
+            summary=summary,
+            score=score,
+            source_commit=source_commit,
             build_date=build_date,
         )
         view["brand"] = self.brand
@@ -531,7 +568,10 @@ class Renderer:
         if self._problem:
             raise self._problem
         view = motion_view(
-            motion, summary=summary, score=score, source_commit=source_commit,
+            motion,
+            summary=summary,
+            score=score,
+            source_commit=source_commit,
             build_date=build_date,
         )
         view.update(brand=self.brand, medium="print")
@@ -550,8 +590,9 @@ class Renderer:
         try:
             return self.templates[name].render(view)
         except TemplateError as exc:
-            raise BuildError(f"{name}: template error while rendering {what}: {exc}") \
-                from None
+            raise BuildError(
+                f"{name}: template error while rendering {what}: {exc}"
+            ) from None
 
     def _page(self, view: dict[str, Any]) -> bytes:
         page_view = {**view, "css": self._page_css, "medium": "web"}
@@ -603,15 +644,20 @@ class Renderer:
     ) -> bytes:
         """Lay out and write the PDF: tagged PDF/UA-1, fixed dates and identifier."""
         document = weasyprint.HTML(
-            string=html, base_url=self.root.as_uri() + "/", url_fetcher=fetcher,
+            string=html,
+            base_url=self.root.as_uri() + "/",
+            url_fetcher=fetcher,
         ).render(
-            font_config=self._font_config, stylesheets=[self._print_css],
-            pdf_variant="pdf/ua-1", pdf_tags=True,
+            font_config=self._font_config,
+            stylesheets=[self._print_css],
+            pdf_variant="pdf/ua-1",
+            pdf_tags=True,
         )
         _set_metadata(document.metadata, motion, view, build_date)
         with _font_clock(build_date):
             return document.write_pdf(
-                pdf_variant="pdf/ua-1", pdf_tags=True,
+                pdf_variant="pdf/ua-1",
+                pdf_tags=True,
                 pdf_identifier=_identifier(motion),
             )
 

@@ -39,10 +39,18 @@ _INTRO = (
 
 def rule_named(rule_id: str) -> Rule:
     """The rule with this id; a usage error naming the closest id otherwise."""
-    rule = RULES.get(rule_id)
+    rule = RULES.get(rule_id) or RULES.get(rule_id.lower())
     if rule is None:
-        close = difflib.get_close_matches(rule_id, list(RULES), n=1)
+        wanted = rule_id.lower()
+        close = [r for r in RULES if r.startswith(wanted)] or difflib.get_close_matches(
+            wanted, list(RULES), n=1
+        )
         hint = f"; did you mean {close[0]}?" if close else ""
+        if rule_id.startswith("format/"):
+            hint = (
+                "; format/ problems come from validate and say what to fix in "
+                "their message"
+            )
         raise UsageError(
             f"no rule is called {rule_id}{hint} (playbook rules lists them)"
         )
