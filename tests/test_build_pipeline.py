@@ -339,3 +339,105 @@ def test_merge_refuses_an_incomplete_set_of_shards(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "1/2 to 2/2" in done.stderr
     assert not (project / "merged").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the build (not its process group) must not leave workers behind."""
+    project = make_project(tmp_path / "p")
+    process = subprocess.Popen(
+        [*PLAYBOOK, "build", "--jobs", "2"],
+        cwd=project,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build did not start its workers"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(map(_alive, workers)):
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_sigterm_removes_the_half_written_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    process = subprocess.Popen(
+        [*PLAYBOOK, "build", "--jobs", "1"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(project.glob(".playbook-staging-*")):
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) != 0
+    assert not list(project.glob(".playbook-*"))
+    assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_build_refuses_an_out_path_that_is_a_file_or_link(
+    tmp_path: Path, kind: str
+) -> None:
+    project = make_project(tmp_path / "p")
+    target = project / "report.pdf"
+    if kind == "file":
+        target.write_text("my precious report")
+    else:
+        (project / "real").mkdir()
+        target.symlink_to(project / "real")
+    done = run(project, "build", "--out", "report.pdf")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "not a build folder" in done.stderr
+    assert (
+        target.is_symlink()
+        if kind == "link"
+        else target.read_text() == "my precious report"
+    )
+
+
+def test_merge_refuses_a_shard_changed_after_its_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    for number in (1, 2):
+        assert (
+            run(
+                project, "build", "--shard", f"{number}/2", "--out", f"s{number}"
+            ).returncode
+            == 0
+        )
+    summary = next((project / "s2" / "kits").glob("*/summary.txt"))
+    summary.write_text(summary.read_text() + "tampered\n")
+    done = run(project, "merge", "s1", "s2", "--out", "merged")
+    assert done.returncode == 1
+    assert "does not match the kit's kit.json" in done.stderr
+    assert not (project / "merged").exists()

@@ -11,7 +11,10 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ import click
 
 from playbook import __version__, report
 from playbook.config import Config, load_config
-from playbook.errors import InvalidInput, PlaybookError
+from playbook.errors import BuildError, InvalidInput, PlaybookError
 from playbook.lint import RULES, LintResult, lint_project
 from playbook.lint import docs as lint_docs
 from playbook.lint.settings import FAIL_ON, load_settings
@@ -248,7 +251,6 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 
 @main.command()
-@_PATHS
 @click.option(
     "-j",
     "--jobs",
@@ -270,15 +272,10 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     help="Build only shard K of N (a stable split of the motions, for CI matrices).",
 )
 @click.pass_context
-def build(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    jobs: int,
-    out: Path | None,
-    shard: str | None,
-) -> None:
+def build(ctx: click.Context, jobs: int, out: Path | None, shard: str | None) -> None:
     """Build partner kits (PDF, web page, summary, email, assets, zip) and a catalog.
 
+    Every motion of the project is built (use --shard to split a large build).
     Invalid motions stop the build with the same messages as `validate`; the
     previous build/ is only replaced once the whole new build is written.
     """
@@ -287,7 +284,7 @@ def build(
 
     config = _config(ctx)
     shard_value = _shard(shard)
-    project = _valid_project(ctx, paths)
+    project = _valid_project(ctx, ())
     options = BuildOptions(
         out=out,
         jobs=jobs,
@@ -298,7 +295,10 @@ def build(
     _add_scores(config, project, options)
     progress = _ProgressReport()
     try:
-        result = run_build(config, project, options, progress)
+        with _stopped_by_sigterm():
+            result = run_build(config, project, options, progress)
+    except OSError as exc:
+        raise BuildError(_cannot_write(options.out or config.build, exc)) from None
     finally:
         progress.close()
     where = display_path(result.out)
@@ -335,14 +335,37 @@ def merge(ctx: click.Context, shards: tuple[Path, ...], out: Path | None) -> Non
     from playbook.build.shards import merge as run_merge
 
     progress = _ProgressReport()
+    config = _config(ctx)
     try:
-        result = run_merge(_config(ctx), list(shards), out, progress)
+        with _stopped_by_sigterm():
+            result = run_merge(config, list(shards), out, progress)
+    except OSError as exc:
+        raise BuildError(_cannot_write(out or config.build, exc)) from None
     finally:
         progress.close()
     click.echo(
         f"Merged {_count(len(shards), 'shard')} into {display_path(result.out)}: "
         f"{_count(result.kits, 'kit')}, {_count(result.files, 'file')}."
     )
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C, so half-written output is removed."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _cannot_write(out: Path, exc: OSError) -> str:
+    reason = exc.strerror or exc.__class__.__name__
+    return f"{out}: cannot write the build here ({reason}); the previous build is kept"
 
 
 def _add_scores(config: Config, project: Project, options: Any) -> None:

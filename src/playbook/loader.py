@@ -409,7 +409,8 @@ class _Builder:
         self.text = text
         self._lines: list[str] | None = None
         self._on_stack: set[int] = set()
-        self._seen: set[int] = set()
+        self._first_path: dict[int, Path_] = {}
+        self._reported_aliases: set[Node] = set()
         self._alias_values = 0
         self._alias_depth = 0
         self._alias_root: Node | None = None
@@ -459,8 +460,10 @@ class _Builder:
         key = id(node)
         if key in self._on_stack:
             raise self._alias_error(node, "refers to itself")
-        repeated = node.__class__ is not ScalarNode and key in self._seen
-        self._seen.add(key)
+        first = self._first_path.setdefault(key, path)
+        if first is not path:
+            self._check_internal_alias(node, first, path)
+        repeated = node.__class__ is not ScalarNode and first is not path
         if repeated and not self._alias_depth:
             self._alias_root = node
         self._alias_depth += repeated
@@ -477,6 +480,20 @@ class _Builder:
         finally:
             self._on_stack.discard(key)
             self._alias_depth -= repeated
+
+    def _check_internal_alias(self, node: Node, first: Path_, path: Path_) -> None:
+        """Vendor-only text must not reach partner fields through an alias."""
+        inside = first[:1] == ("internal",)
+        if inside == (path[:1] == ("internal",)) or node in self._reported_aliases:
+            return
+        self._reported_aliases.add(node)
+        self._finding(
+            node,
+            "this anchor (&) is used both inside `internal:` and outside it, which "
+            "would copy vendor-only text into partner-facing fields; write the "
+            "values out separately",
+            "format/alias",
+        )
 
     def _alias_error(self, node: Node, what: str) -> _Problems:
         mark = node.start_mark

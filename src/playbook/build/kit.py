@@ -19,7 +19,7 @@ from playbook.model import Asset, Motion
 
 MANIFEST = "kit.json"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_ZIP_MODE = 0o644 << 16
+_ZIP_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 
 
 def asset_names(motion: Motion) -> dict[str, str]:

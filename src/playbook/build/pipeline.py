@@ -13,11 +13,15 @@ hard-linked into the new tree, which then replaces it atomically.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import logging
 import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -111,20 +115,30 @@ def source_date() -> date | None:
 
 
 def source_commit(root: Path) -> str | None:
-    """The git commit the project is at, or None outside git."""
+    """The git commit the project is at (`-dirty` with uncommitted changes).
+
+    None outside git. Only the project's own folders count as changes.
+    """
+    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    if not commit:
+        return None
+    changes = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", ".")
+    return f"{commit}-dirty" if changes else commit
+
+
+def _git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--verify", "-q", "HEAD"],
+            ["git", *args],
             cwd=root,
             capture_output=True,
             text=True,
-            timeout=10,
+            timeout=30,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def in_shard(motion_id: str, shard: tuple[int, int] | None) -> bool:
@@ -142,13 +156,29 @@ def in_shard(motion_id: str, shard: tuple[int, int] | None) -> bool:
 # --- rendering in workers ---------------------------------------------------
 
 _renderer: Any = None
+_PR_SET_PDEATHSIG = 1
 
 
 def _init_worker(config: Config) -> None:
+    """Load fonts and templates once per worker; die with the parent process."""
     global _renderer
     from playbook.build.render import Renderer
 
+    _die_with_parent()
     _renderer = Renderer(config)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the build process ends, even by kill -9."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -234,16 +264,25 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 
 def check_out_folder(config: Config, out: Path) -> None:
+    """Refuse a build folder whose replacement would destroy something else."""
     root = config.root.resolve()
     resolved = out.resolve()
-    if (
-        resolved == root
-        or root.is_relative_to(resolved)
-        or resolved == config.motions.resolve()
-    ):
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        kind = "a link" if out.is_symlink() else "a file"
         raise UsageError(
-            f"{out}: the build folder cannot be the project folder or hold it"
+            f"{out}: this is {kind}, not a build folder; the build replaces its "
+            "folder whole, so choose a folder name"
         )
+    if resolved == root or root.is_relative_to(resolved):
+        raise UsageError(
+            f"{out}: the build folder cannot be the project folder or a folder above it"
+        )
+    for source in (config.motions, config.templates, config.root / "assets"):
+        if resolved.is_relative_to(source.resolve()):
+            raise UsageError(
+                f"{out}: the build folder cannot be inside {source.name}/, which "
+                "holds your sources"
+            )
     if (
         resolved.is_dir()
         and any(resolved.iterdir())
@@ -251,8 +290,7 @@ def check_out_folder(config: Config, out: Path) -> None:
     ):
         raise UsageError(
             f"{out}: this folder exists and was not made by playbook build; "
-            "remove it or "
-            "build somewhere else, so nothing of yours is replaced"
+            "remove it or build somewhere else, so nothing of yours is replaced"
         )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from playbook.build import kit as kits
 from playbook.build.output import clean_leftovers, staged
 from playbook.build.pipeline import (
     BuildOptions,
@@ -43,6 +44,11 @@ def merge(
     progress = progress or QuietProgress()
     out = out or config.build
     check_out_folder(config, out)
+    for folder in shards:
+        if out.resolve() == folder.resolve() or out.resolve().is_relative_to(
+            folder.resolve()
+        ):
+            raise UsageError(f"{out}: the merged build cannot replace a shard it reads")
     clean_leftovers(out)
     progress.stage(f"merging {len(shards)} shards")
     read = [_shard_state(folder) for folder in shards]
@@ -78,13 +84,50 @@ def merge(
 
 
 def _link_kit(source: Path, target: Path, motion_id: str) -> None:
-    """Link one kit folder and its zip from a shard into the new build."""
-    for path in sorted((source / motion_id).rglob("*")):
+    """Link one kit folder and its zip from a shard into the new build.
+
+    Every file must be a plain file listed in the kit's manifest with the same
+    size and checksum, and the zip must hold exactly those bytes: a shard that
+    was changed after its build is refused, never published.
+    """
+    folder = source / motion_id
+    expected = _manifest_files(folder)
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            raise BuildError(f"{path}: shards hold only plain files; this is not one")
         if path.is_file():
-            destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(path, destination)
-    link_or_copy(source / f"{motion_id}.zip", target / f"{motion_id}.zip")
+            found[path.relative_to(folder).as_posix()] = path
+    for name, path in found.items():
+        data = path.read_bytes()
+        if name != kits.MANIFEST and expected.get(name) != (
+            len(data),
+            kits.sha256(data),
+        ):
+            raise BuildError(
+                f"{path}: does not match the kit's kit.json; rebuild the shard"
+            )
+    if set(found) != {*expected, kits.MANIFEST}:
+        raise BuildError(
+            f"{folder}: the files differ from its kit.json; rebuild the shard"
+        )
+    archive = source / f"{motion_id}.zip"
+    files = {name: path.read_bytes() for name, path in found.items()}
+    if archive.is_symlink() or archive.read_bytes() != kits.zip_bytes(files, motion_id):
+        raise BuildError(f"{archive}: does not match its kit folder; rebuild the shard")
+    for name, path in found.items():
+        destination = target / motion_id / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(path, destination)
+    link_or_copy(archive, target / f"{motion_id}.zip")
+
+
+def _manifest_files(folder: Path) -> dict[str, tuple[int, str]]:
+    try:
+        manifest = json.loads((folder / kits.MANIFEST).read_text(encoding="utf-8"))
+        return {f["path"]: (f["size"], f["sha256"]) for f in manifest["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise BuildError(f"{folder}: its kit.json is missing or broken") from None
 
 
 def _shard_state(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
