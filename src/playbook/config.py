@@ -17,6 +17,13 @@ from playbook.errors import ConfigError
 
 CONFIG_NAME = "playbook.toml"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_BRAND_FORMATS = {
+    "website": (
+        re.compile(r"^https://[^\s/@]+\.[^\s/@]+(/\S*)?$"),
+        "an https:// address",
+    ),
+    "contact": (re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"), "an email address"),
+}
 
 
 @dataclass(frozen=True)
@@ -213,5 +220,10 @@ def _brand(config: Config, data: Any) -> Brand:
             raise ConfigError(
                 f"{config.position('brand', key)}: `brand.{key}` must be a colour "
                 f'like "#0b4f8a", got "{value}"'
+            )
+        if key in _BRAND_FORMATS and value and not _BRAND_FORMATS[key][0].match(value):
+            raise ConfigError(
+                f"{config.position('brand', key)}: `brand.{key}` must be "
+                f'{_BRAND_FORMATS[key][1]}, got "{value}"'
             )
     return Brand(**data)

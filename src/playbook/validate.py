@@ -379,6 +379,8 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
     hint = error.schema.get("x-hint")
     if wanted == "string" and hint and error.schema.get("pattern") != r"\S":
         needs = f"text ({hint})"
+    if error.schema.get("format") == "date":
+        needs = "a date written YYYY-MM-DD"
     written = doc.written.get(path)
     if value is None:
         yield _finding(doc, path, f"{_field(path)} is empty; it needs {needs}")
@@ -394,7 +396,23 @@ def _type(doc: Document, error: ValidationError) -> Iterator[Finding]:
         got = _shown(doc, path, value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             got = f"the number {doc.written.get(path, value)}"
-        yield _finding(doc, path, f"{_field(path)} needs {needs}, but got {got}")
+        yield _finding(
+            doc,
+            path,
+            f"{_field(path)} needs {needs}, but got {got}{_number_hint(wanted, value)}",
+        )
+
+
+def _number_hint(wanted: Any, value: Any) -> str:
+    """When text was given where a number is wanted, say how to write the number."""
+    if wanted not in ("number", "integer") or not isinstance(value, str):
+        return ""
+    try:
+        number = float(value.strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        return ""
+    plain = int(number) if number.is_integer() else number
+    return f"; write it as a plain number without quotes, like {plain}"
 
 
 def _fits(schema: dict[str, Any], text: str) -> bool:
