@@ -393,6 +393,9 @@ class _MotionBuilder:
             if "use" in item:
                 shared = self.fragment(path, item["use"], "sla-profile")
                 entries = shared.data["slas"] if shared else []
+                # TODO: SLAs from a profile carry the motion's `use:` path, so a lint
+                # finding about one is repeated on every motion using the profile
+                # instead of once at the fragment; Sla needs a source like Asset.
                 result += [_sla(entry, path) for entry in entries]
             else:
                 result.append(_sla(item, path))
