@@ -6,6 +6,7 @@ import io
 import logging
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import (
@@ -143,8 +144,12 @@ def test_email_is_written_from_the_pitch_and_offer(kit: dict[str, bytes]) -> Non
     assert "because a planned refresh costs less than the next outage." in email
     assert "Together with Northwind, we can offer you a 15% refresh discount" in email
     assert "The offer is open until 2027-03-31." in email
-    assert "\n\n\n" not in email and email.endswith("]\n") is False
-    assert email.endswith("in partnership with Northwind\n")
+    assert "\n\n\n" not in email and "[" not in email
+    assert "Hello {{first_name}},\n" in email
+    assert email.endswith(
+        "{{sender_name}}\n{{sender_title}}, {{partner_name}}, "
+        "in partnership with Northwind\n"
+    )
 
 
 def _email_asset(audience: str) -> dict:
@@ -340,7 +345,9 @@ def test_a_broken_image_fails_the_build_instead_of_leaving_a_hole(
     root = make_project(tmp_path)
     (root / "assets" / "broken.png").write_bytes(b"this is no image")
     renderer = _override_pdf_template(root, '<img src="assets/broken.png" alt="x">')
-    with pytest.raises(BuildError, match="rendering the playbook failed"):
+    with pytest.raises(
+        BuildError, match="rendering the playbook of motions/m.yaml failed: "
+    ):
         render(renderer, load_motion(motion_data()))
     caplog.clear()
 
@@ -356,15 +363,18 @@ def test_a_broken_template_is_reported_by_each_render(tmp_path: Path) -> None:
     renderer = Renderer(Config(root=root))
     with pytest.raises(BuildError) as error:
         render(renderer, load_motion(motion_data()))
-    assert error.value.message.startswith(f"{root / 'templates' / 'page.html.j2'}:2: ")
-    assert "template error" in error.value.message
+    assert error.value.message.startswith("templates/page.html.j2:2: template error: ")
 
 
 def test_an_undefined_name_in_a_template_fails_clearly(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     (root / "templates").mkdir()
     (root / "templates" / "email.txt.j2").write_text("{{ motion.internal }}\n")
-    with pytest.raises(BuildError, match="email.txt.j2: template error .*internal"):
+    with pytest.raises(
+        BuildError,
+        match="^templates/email.txt.j2:1: template error while rendering the email "
+        "of motions/m.yaml: .*internal",
+    ):
         render(Renderer(Config(root=root)), load_motion(motion_data()))
 
 
@@ -386,3 +396,37 @@ def test_brand_details_print_with_lato_only(tmp_path: Path) -> None:
     assert "https://acme.example · partners@acme.example" in text
     assert "Acme Networks partner playbook" in text
     assert b"#7a1f5c" in kit["playbook.html"]
+
+
+def test_asset_links_are_percent_encoded_per_path_segment(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    name = "dëck #1 (final) 100%.md"
+    (root / "assets" / "refresh" / name).write_text("# Deck\n", encoding="utf-8")
+    data = motion_data()
+    data["assets"][0]["file"] = f"assets/refresh/{name}"
+    kit = render(Renderer(Config(root=root)), load_motion(data))
+    page = parse_html(kit["playbook.html"])
+    hrefs = [a["href"] for t, a in page.tags if t == "a" and "100" in a["href"]]
+    assert hrefs == ["assets/d%C3%ABck%20%231%20%28final%29%20100%25.md"]
+    assert unquote(hrefs[0]) == f"assets/{name}"
+    assert f"assets/{name}" in "".join(page.text)
+
+
+def _footer_lines(page: bytes) -> list[str]:
+    html = page.decode("utf-8")
+    footer = html[html.index("<footer") : html.index("</footer>")]
+    text = "".join(parse_html(footer.encode()).text)
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def test_web_page_footer_sentences_are_spaced(tmp_path: Path) -> None:
+    brand = Brand(website="https://partners.example.com", contact="p@example.com")
+    root = make_project(tmp_path)
+    kit = render(Renderer(Config(root=root, brand=brand)), load_motion(motion_data()))
+    assert _footer_lines(kit["playbook.html"]) == [
+        "Motion hardware-refresh version 1.2.0, built 2026-05-01 from commit "
+        "0123456789ab.",
+        "Questions: Dana Whitfield <dana.whitfield@example.com>.",
+        "https://partners.example.com · p@example.com",
+    ]
+    assert b"&gt;.https" not in kit["playbook.html"]

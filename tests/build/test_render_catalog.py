@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import json
+import shutil
+import subprocess
 from datetime import date
+from pathlib import Path
 
 from test_render import parse_html
 
 from playbook.build.render import Renderer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 ENTRIES = [
     {
@@ -19,6 +26,7 @@ ENTRIES = [
         "lead": ["var"],
         "support": ["distributor"],
         "summary": "When gear ages, VARs call the IT manager.",
+        "tags": ["networking", "end-of-support"],
         "score": 87,
         "files": ["playbook.pdf", "playbook.html", "summary.txt", "email.txt"],
         "zip": "kits/hardware-refresh.zip",
@@ -144,3 +152,82 @@ def test_an_empty_catalog_says_so(renderer: Renderer) -> None:
 
 def test_the_catalog_is_deterministic(renderer: Renderer) -> None:
     assert _catalog(renderer) == _catalog(renderer)
+
+
+def test_tags_show_on_their_card_so_the_search_finds_them(
+    renderer: Renderer,
+) -> None:
+    page = parse_html(_catalog(renderer))
+    lists = [attrs for tag, attrs in page.tags if tag == "ul"]
+    assert lists == [{"class": "tags", "aria-label": "Tags"}]
+    text = " ".join("".join(page.text).split())
+    assert "networking end-of-support" in text
+
+
+# Runs inside the catalog, in a 390 px wide frame: measure the search box,
+# then search for a tag, and report both to the page around the frame.
+PROBE = """
+document.fonts.ready.then(function () {
+  var form = document.getElementById("filters");
+  var input = form.elements.q;
+  var style = getComputedStyle(input);
+  var context = document.createElement("canvas").getContext("2d");
+  context.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+  var room = input.clientWidth - parseFloat(style.paddingLeft) -
+    parseFloat(style.paddingRight);
+  var ratio = room / context.measureText(input.placeholder).width;
+  input.value = "END-OF";
+  form.dispatchEvent(new Event("input"));
+  var shown = Array.prototype.filter.call(
+    document.querySelectorAll(".kit"), function (kit) { return !kit.hidden; });
+  parent.document.body.setAttribute("data-probe", JSON.stringify({
+    width: window.innerWidth, ratio: ratio,
+    shown: shown.map(function (kit) { return kit.id; })
+  }));
+});
+"""
+
+
+def _probe_at_390(page: bytes, tmp_path: Path) -> dict:
+    """Open the catalog in headless Chromium, 390 px wide, and run PROBE in it."""
+    assert CHROMIUM, "chromium is installed by ./dev test"
+    inner = page.decode("utf-8").replace("</body>", f"<script>{PROBE}</script></body>")
+    host = tmp_path / "host.html"
+    host.write_text(
+        '<!DOCTYPE html><html><body><iframe width="390" height="900" '
+        f'srcdoc="{html.escape(inner, quote=True)}"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=800,1000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            host.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    dom = parse_html(done.stdout.encode("utf-8"))
+    body = next(attrs for tag, attrs in dom.tags if tag == "body")
+    assert "data-probe" in body, done.stderr[-2000:]
+    return json.loads(body["data-probe"])
+
+
+def test_on_a_phone_the_search_fits_and_finds_tags(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    probe = _probe_at_390(_catalog(renderer), tmp_path)
+    assert probe["width"] == 390
+    assert probe["ratio"] > 1.25, "the search placeholder is (nearly) cut off"
+    assert probe["shown"] == ["kit-hardware-refresh"]

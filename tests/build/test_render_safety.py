@@ -21,7 +21,7 @@ from test_render import parse_html
 
 from playbook.build.render import Renderer
 from playbook.config import Brand, Config
-from playbook.errors import BuildError
+from playbook.errors import ConfigError, InvalidInput
 
 MARKUP = "Deal <img src=x onerror=alert(1)> {{ 7*7 }} {% if x %}"
 FETCHED = "<img src=file:///etc/passwd>"
@@ -71,19 +71,21 @@ def test_a_template_sees_text_never_source(renderer: Renderer) -> None:
 
 
 def _glyph_error(renderer: Renderer, data: dict) -> str:
-    with pytest.raises(BuildError) as error:
+    """The first finding of a motion the fonts cannot print, as the CLI shows it."""
+    with pytest.raises(InvalidInput) as error:
         render(renderer, load_motion(data))
-    return error.value.message
+    return error.value.findings[0].as_text()
 
 
 def test_a_cjk_name_is_refused_naming_the_character_and_place(
     renderer: Renderer,
 ) -> None:
-    data = motion_data(name="Refresh 東京")
+    data = motion_data(name="Refresh 東")
     mark = load_motion(data).where(("name",))
     message = _glyph_error(renderer, data)
-    assert message.startswith(f"motions/m.yaml:{mark.line}:{mark.col}: ")
+    assert message.startswith(f"motions/m.yaml:{mark.line}:{mark.col}: error: ")
     assert "the character '東' (U+6771) in `name` has no glyph" in message
+    assert message.endswith("[build/glyph]")
 
 
 def test_an_emoji_in_a_step_is_refused_at_that_step(renderer: Renderer) -> None:
@@ -125,8 +127,9 @@ def test_accented_text_renders_and_can_be_extracted(
 
 def test_a_brand_name_without_glyphs_is_refused(project: Path) -> None:
     renderer = Renderer(Config(root=project, brand=Brand(name="北風")))
-    message = _glyph_error(renderer, motion_data())
-    assert "the character '北' (U+5317) in `brand.name`" in message
+    with pytest.raises(ConfigError) as error:
+        render(renderer, load_motion(motion_data()))
+    assert "the character '北' (U+5317) in `brand.name`" in error.value.message
 
 
 @pytest.mark.parametrize(
@@ -146,10 +149,12 @@ def test_a_logo_outside_the_project_fails_with_a_clear_message(
         brand=Brand(logo=logo),
     )
     renderer = Renderer(config)
-    message = _glyph_error(renderer, motion_data())
+    with pytest.raises(ConfigError) as error:
+        render(renderer, load_motion(motion_data()))
+    message = error.value.message
     assert message.startswith(f"{root / 'playbook.toml'}:2: the brand logo `{logo}`")
     assert "put the logo file inside the project" in message
-    with pytest.raises(BuildError):
+    with pytest.raises(ConfigError):
         renderer.render_catalog([], build_date=None)
 
 
@@ -166,3 +171,94 @@ def test_a_logo_inside_the_project_is_embedded(tmp_path: Path) -> None:
     assert images[0]["alt"] == "Northwind logo"
     page = PdfReader(io.BytesIO(kit["playbook.pdf"])).pages[0]
     assert len(page.images) == 1
+
+
+def _logo_renderer(root: Path, logo: str) -> Renderer:
+    (root / "playbook.toml").write_text(f'[brand]\nlogo = "{logo}"\n')
+    return Renderer(
+        Config(
+            root=root,
+            file=root / "playbook.toml",
+            text=(root / "playbook.toml").read_text(),
+            brand=Brand(logo=logo),
+        )
+    )
+
+
+def _config_error(renderer: Renderer) -> str:
+    with pytest.raises(ConfigError) as error:
+        render(renderer, load_motion(motion_data()))
+    with pytest.raises(ConfigError):
+        renderer.render_catalog([], build_date=None)
+    return error.value.message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"just some text\n" * 500, b"%PDF-1.7\n", b"", b"<html><svg></svg></html>"],
+    ids=["text", "pdf", "empty", "html"],
+)
+def test_a_logo_that_is_no_image_is_a_configuration_error(
+    tmp_path: Path, content: bytes
+) -> None:
+    root = make_project(tmp_path)
+    (root / "brand").mkdir()
+    (root / "brand" / "logo.png").write_bytes(content)
+    message = _config_error(_logo_renderer(root, "brand/logo.png"))
+    assert message == (
+        f"{root / 'playbook.toml'}:2: brand.logo `brand/logo.png` is not a PNG, "
+        "JPEG, GIF or SVG image"
+    )
+
+
+def test_a_broken_image_logo_is_named_without_its_data(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"x" * 5000)
+    message = _config_error(_logo_renderer(root, "logo.png"))
+    assert message.startswith(
+        f"{root / 'playbook.toml'}:2: brand.logo `logo.png` cannot be drawn: "
+    )
+    assert len(message) < 400 and "xxxxxxxxxx" not in message
+
+
+@pytest.mark.parametrize(
+    "href", ["file:///etc/hostname", "http://127.0.0.1:9/pixel.png", "mark.svg"]
+)
+def test_an_svg_logo_that_loads_other_files_names_the_setting(
+    tmp_path: Path, href: str
+) -> None:
+    root = make_project(tmp_path)
+    (root / "mark.svg").write_text(_SVG.format(body=_RECT))
+    image = f'<image href="{href}" width="10" height="10"/>'
+    (root / "logo.svg").write_text(_SVG.format(body=image))
+    message = _config_error(_logo_renderer(root, "logo.svg"))
+    assert message.startswith(f"{root / 'playbook.toml'}:2: brand.logo `logo.svg` ")
+    assert "motions/" not in message and "data:" not in message
+
+
+_SVG = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!-- the mark -->\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">{body}</svg>\n'
+)
+_RECT = '<rect width="40" height="10" fill="#0b4f8a"/>'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("logo.svg", _SVG.format(body=_RECT).encode(), "image/svg+xml"),
+        ("logo.img", _SVG.format(body=_RECT).encode(), "image/svg+xml"),
+        ("logo.svg", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif"),
+    ],
+)
+def test_a_logo_is_typed_by_its_content(
+    tmp_path: Path, name: str, content: bytes, mime: str
+) -> None:
+    root = make_project(tmp_path)
+    if mime == "image/gif":
+        Image.new("RGB", (4, 4), "red").save(root / name, format="GIF")
+    else:
+        (root / name).write_bytes(content)
+    kit = render(_logo_renderer(root, name), load_motion(motion_data()))
+    images = [a for t, a in parse_html(kit["playbook.html"]).tags if t == "img"]
+    assert images[0]["src"].startswith(f"data:{mime};base64,")

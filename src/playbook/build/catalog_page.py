@@ -75,6 +75,7 @@ def kit_view(entry: dict[str, Any]) -> dict[str, Any]:
         "lead": [partner_type_name(t) for t in lead],
         "support": [partner_type_name(t) for t in support],
         "partner_keys": " ".join(sorted({*lead, *support})),
+        "tags": [str(tag) for tag in entry.get("tags", [])],
         "summary": str(entry.get("summary", "")),
         "score": entry.get("score"),
         "file_count": len(files),

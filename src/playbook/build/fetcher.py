@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from playbook.build.fonts import font_dir
+from playbook.build.fonts import font_dirs
 from playbook.resources import bundled
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,10 @@ class ProjectFetcher(URLFetcher):
         self.allowed_files = (
             None if allowed_files is None else {p.resolve() for p in allowed_files}
         )
-        self.bundled_roots = (font_dir().resolve(), bundled("templates").resolve())
+        self.bundled_roots = (
+            *(folder.resolve() for folder in font_dirs()),
+            bundled("templates").resolve(),
+        )
         self.refused: list[FetchRefused] = []
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:

@@ -6,6 +6,11 @@ view and never the motion itself, so vendor-only content (`internal`,
 internal-audience assets) cannot reach a kit even from a user's template
 override. Motion text is data, never template source: Jinja escapes it in
 HTML and WeasyPrint only ever reads through the fetcher in `fetcher.py`.
+
+Templates themselves may come from the user's project, so they are read
+only from inside the project or the bundle and run in Jinja's sandbox.
+Whatever goes wrong in a template or in WeasyPrint ends as one `BuildError`
+that names the file (template, motion or `playbook.toml`) it comes from.
 """
 
 from __future__ import annotations
@@ -13,36 +18,51 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import mimetypes
 import os
 import re
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import weasyprint
 import weasyprint.text.ffi
 from jinja2 import (
-    ChoiceLoader,
+    BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from playbook import __version__
 from playbook.build import catalog_page, fonts
-from playbook.build.fetcher import FetchRefused, make_fetcher, resolve_inside
+from playbook.build.fetcher import (
+    FetchRefused,
+    ProjectFetcher,
+    make_fetcher,
+    resolve_inside,
+)
 from playbook.build.kit import asset_names
 from playbook.config import Brand, Config
-from playbook.errors import BuildError
+from playbook.errors import (
+    BuildError,
+    ConfigError,
+    Finding,
+    InvalidInput,
+    PlaybookError,
+)
 from playbook.loader import Path_
 from playbook.model import (
     ACTOR_NAMES,
@@ -55,6 +75,7 @@ from playbook.model import (
 from playbook.resources import bundled
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PDF_TEMPLATE = "playbook.html.j2"
 PAGE_TEMPLATE = "page.html.j2"
@@ -201,21 +222,54 @@ def _asset_texts(motion: Motion) -> Iterator[tuple[str, Path_, str]]:
             yield label_, (*path, key), getattr(asset, key)
 
 
-def check_glyphs(motion: Motion) -> None:
-    """Refuse a motion whose partner-facing text the bundled fonts cannot draw."""
+class UnprintableText(InvalidInput):
+    """Partner-facing text the bundled fonts cannot draw: one finding per character.
+
+    It carries its findings back from a build worker intact, which the base
+    class, built from its message alone, would not.
+    """
+
+    def __reduce__(self) -> tuple[type, tuple[list[Finding]]]:
+        return type(self), (self.findings,)
+
+
+def glyph_findings(motion: Motion) -> list[Finding]:
+    """A finding for each character of each partner-facing field no font can draw."""
+    findings = []
     for field, path, text in partner_texts(motion):
         missing = fonts.missing_glyphs(text)
-        if missing:
-            mark = motion.where(path)
-            raise BuildError(
-                f"{motion.source}:{mark.line}:{mark.col}: {_glyph_message(missing[0])} "
-                f"in {field} has no glyph in the bundled fonts ({fonts.FAMILY} covers "
-                "Latin scripts only); write it with Latin letters or remove it"
+        if not missing:
+            continue
+        mark = motion.where(path)
+        findings += [
+            Finding(
+                motion.source,
+                mark.line,
+                mark.col,
+                "build/glyph",
+                message=glyph_message(char, field),
             )
+            for char in missing
+        ]
+    return findings
 
 
-def _glyph_message(char: str) -> str:
-    return f"the character '{char}' (U+{ord(char):04X})"
+def check_glyphs(motion: Motion) -> None:
+    """Refuse a motion whose partner-facing text the bundled fonts cannot draw."""
+    findings = glyph_findings(motion)
+    if findings:
+        raise UnprintableText(findings)
+
+
+def glyph_message(char: str, field: str) -> str:
+    """Why `char` in `field` cannot be printed, and what to do about it."""
+    fix = (
+        "write it another way or remove it" if fonts.is_printable(char) else "remove it"
+    )
+    return (
+        f"{fonts.describe(char)} in {field} has no glyph in the bundled fonts "
+        f"({fonts.FAMILY}, {fonts.FALLBACK}); {fix}"
+    )
 
 
 # --- the view: what templates see --------------------------------------------
@@ -339,6 +393,11 @@ def _asset(asset: Asset, placed: dict[str, str]) -> dict[str, str]:
         if is_file
         else asset.url
     )
+    if is_file:
+        href = catalog_page.relative_link(*link.split("/"))
+    else:
+        # Only https links become clickable; anything else is shown as text.
+        href = link if link.startswith("https://") else ""
     return {
         "title": asset.title,
         "type": label(asset.type),
@@ -346,8 +405,7 @@ def _asset(asset: Asset, placed: dict[str, str]) -> dict[str, str]:
         "language": asset.language,
         "is_file": is_file,
         "link": link,
-        # Only https links become clickable; anything else is shown as text.
-        "href": link if is_file or link.startswith("https://") else "",
+        "href": href,
     }
 
 
@@ -381,18 +439,72 @@ def _offer(motion: Motion) -> dict[str, str] | None:
     }
 
 
-# --- the renderer -----------------------------------------------------------
+# --- templates: where they are read from and how their errors read ----------
 
 
-def make_environment(config: Config) -> Environment:
-    """Jinja2 environment: project templates first, then the bundled ones."""
-    loader = ChoiceLoader(
-        [
-            FileSystemLoader(config.templates),
-            FileSystemLoader(bundled("templates")),
-        ]
+class TemplateFolders(BaseLoader):
+    """Templates from the project's folder first, then the bundled folder.
+
+    A template is read only when its real path, after following symlinks,
+    is inside the project or the bundled templates folder; a link that leads
+    anywhere else fails the build instead of being read.
+    """
+
+    def __init__(self, folders: list[Path], roots: list[Path], root: Path) -> None:
+        self.folders = [str(folder) for folder in folders]
+        self.roots = [os.path.realpath(folder) for folder in roots]
+        self.root = root
+        self.served: set[str] = set()
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The text and file name of `template`, from the first folder holding it."""
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            filename = os.path.join(folder, *pieces)
+            if os.path.isfile(filename):
+                return self._read(filename), filename, lambda: True
+        raise TemplateNotFound(template)
+
+    def _read(self, filename: str) -> str:
+        real = os.path.realpath(filename)
+        shown = template_label(filename, self.root)
+        if not any(real.startswith(os.path.join(base, "")) for base in self.roots):
+            raise BuildError(
+                f"{shown}: this template leads outside the project (to {real}); "
+                "templates are read only from inside the project folder, so copy "
+                "the file in instead of linking to it"
+            )
+        try:
+            with open(real, encoding="utf-8") as file:
+                source = file.read()
+        except UnicodeDecodeError:
+            raise BuildError(f"{shown}: the template is not UTF-8 text") from None
+        self.served.add(filename)
+        return source
+
+
+def template_label(filename: str, root: Path) -> str:
+    """A template file as messages name it: relative to the project when inside."""
+    path = Path(filename)
+    for base in (root, root.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)
+
+
+def make_environment(config: Config) -> ImmutableSandboxedEnvironment:
+    """Jinja2 environment: project templates first, then the bundled ones.
+
+    Templates run sandboxed: they can read the view playbook gives them but
+    not Python internals (`__globals__`, `__init__`, ...), nor change it.
+    """
+    bundle = bundled("templates")
+    loader = TemplateFolders(
+        [config.templates, bundle], [config.root, bundle], config.root
     )
-    env = Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=select_autoescape(
             disabled_extensions=("txt", "txt.j2", "css", "css.j2"),
@@ -411,6 +523,54 @@ def make_environment(config: Config) -> Environment:
     return env
 
 
+@contextmanager
+def template_errors(loader: TemplateFolders, name: str, what: str) -> Iterator[None]:
+    """Turn anything raised by loading or running a template into a BuildError.
+
+    The message starts with the template file and line the error happened
+    at, found in the traceback Jinja rewrites to point into templates.
+    """
+    try:
+        yield
+    except PlaybookError:
+        raise
+    except Exception as exc:  # a template can raise anything its code does
+        while_ = f" while rendering {what}" if what else ""
+        where = _template_line(exc, loader, name)
+        reason = _short_urls(_template_reason(exc))
+        raise BuildError(f"{where}: template error{while_}: {reason}") from None
+
+
+def _template_line(exc: Exception, loader: TemplateFolders, name: str) -> str:
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{template_label(exc.filename, loader.root)}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename in loader.served:
+            return f"{template_label(frame.filename, loader.root)}:{frame.lineno}"
+    return name
+
+
+def _template_reason(exc: Exception) -> str:
+    if isinstance(exc, SecurityError):
+        return (
+            f"{exc} Templates run in a sandbox: they may use the kit data "
+            "playbook gives them, never Python internals"
+        )
+    if isinstance(exc, RecursionError):
+        return "templates include or call each other without end"
+    if isinstance(exc, TemplateNotFound):
+        return f"there is no template `{exc.name}`"
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.message or str(exc)
+    if isinstance(exc, TemplateError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+# --- the renderer -----------------------------------------------------------
+
+
 class Renderer:
     """Renders motions into kit files; build one per worker process.
 
@@ -423,16 +583,26 @@ class Renderer:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.root = config.root.resolve()
-        self.env = make_environment(config)
-        self.brand, self._problem = self._brand_view(config.brand)
+        self.root = config.root.absolute()
+        self.brand = _brand_words(config.brand)
+        self._problem: PlaybookError | None = None
         try:
+            self.root = config.root.resolve()
+            self.env = make_environment(config)
+            self.loader: TemplateFolders = self.env.loader  # type: ignore[assignment]
+            fonts.use_bundled_fonts_only()
+            self._font_config = FontConfiguration()
+            self._problem = self._check_brand(config.brand)
             self._load()
-        except BuildError as problem:
+        except PlaybookError as problem:
             self._problem = self._problem or problem
+        except Exception as exc:  # a worker's initializer must never fail
+            self._problem = self._problem or BuildError(
+                f"preparing the renderer failed: {type(exc).__name__}: {exc}"
+            )
 
     def _load(self) -> None:
-        """Compile the templates, parse the stylesheets and load the fonts."""
+        """Compile the templates and parse the stylesheets."""
         self.templates = {
             name: self._template(name)
             for name in (
@@ -445,77 +615,110 @@ class Renderer:
                 CATALOG_CSS,
             )
         }
-        self._font_config = FontConfiguration()
         self._print_css = self._stylesheet()
-        self._page_css = Markup(fonts.web_font_css() + self._css(PAGE_CSS))
-        self._catalog_css = Markup(fonts.web_font_css() + self._css(CATALOG_CSS))
+        self._page_css = self._css(PAGE_CSS)
+        self._catalog_css = self._css(CATALOG_CSS)
 
     def _template(self, name: str) -> Template:
-        try:
+        with template_errors(self.loader, name, ""):
             return self.env.get_template(name)
-        except TemplateError as exc:
-            where = getattr(exc, "filename", None) or name
-            line = getattr(exc, "lineno", None) or 1
-            raise BuildError(f"{where}:{line}: template error: {exc.message}") from None
+
+    def _render(self, name: str, view: dict[str, Any], what: str) -> str:
+        """Run one template; any error it raises names its file and line."""
+        with template_errors(self.loader, name, what):
+            return self.templates[name].render(view)
 
     def _css(self, name: str) -> str:
-        primary = colour(self.config.brand.primary, Brand.primary)
-        accent = colour(self.config.brand.accent, Brand.accent)
-        return self.templates[name].render(
-            primary=primary,
-            accent=accent,
-            primary_tint=tint(primary, 0.1),
-            accent_tint=tint(accent, 0.18),
-        )
+        primary = self.brand["primary"]
+        accent = self.brand["accent"]
+        view = {
+            "primary": primary,
+            "accent": accent,
+            "primary_tint": tint(primary, 0.1),
+            "accent_tint": tint(accent, 0.18),
+        }
+        return self._render(name, view, f"the stylesheet {name}")
+
+    def _where(self, name: str) -> str:
+        """The file a loaded template came from, as messages name it."""
+        filename = self.templates[name].filename or name
+        return template_label(filename, self.config.root)
 
     def _stylesheet(self) -> weasyprint.CSS:
         """The print stylesheet with the bundled fonts, parsed once."""
         css = fonts.print_font_css() + self._css(PRINT_CSS)
         fetcher = make_fetcher(self.root, allowed_files=set())
-        with _weasyprint_problems() as problems:
-            sheet = weasyprint.CSS(
+        where = self._where(PRINT_CSS)
+        return run_weasyprint(
+            lambda: weasyprint.CSS(
                 string=css,
                 base_url=self.root.as_uri() + "/",
                 url_fetcher=fetcher,
                 font_config=self._font_config,
-            )
-        if problems or fetcher.refused:
-            found = [str(r) for r in fetcher.refused] + problems
-            raise BuildError(f"{PRINT_CSS}: the print stylesheet failed: {found[0]}")
-        return sheet
+            ),
+            fetcher,
+            refers=f"{where}: the print stylesheet",
+            failed=f"{where}: the print stylesheet failed",
+        )
 
-    def _brand_view(self, brand: Brand) -> tuple[dict[str, str], BuildError | None]:
-        """The brand as templates see it, and the problem it has, if any.
+    def _check_brand(self, brand: Brand) -> PlaybookError | None:
+        """Check the brand settings once and embed the logo; return their problem.
 
         A problem is kept rather than raised, so that constructing a renderer
         in a worker never fails; every render raises it instead.
         """
-        view = {
-            "name": brand.name,
-            "contact": brand.contact,
-            "website": brand.website,
-            "primary": colour(brand.primary, Brand.primary),
-            "accent": colour(brand.accent, Brand.accent),
-            "logo": "",
-        }
         for key in ("name", "contact", "website"):
             missing = fonts.missing_glyphs(getattr(brand, key))
             if missing:
-                return view, BuildError(
-                    f"{self._config_where('brand', key)}: {_glyph_message(missing[0])} "
-                    f"in `brand.{key}` has no glyph in the bundled fonts"
+                where = self._config_where("brand", key)
+                return ConfigError(
+                    f"{where}: {glyph_message(missing[0], f'`brand.{key}`')}"
                 )
         if brand.logo:
             try:
-                view["logo"] = _data_url(resolve_inside(self.root, brand.logo))
-            except FetchRefused as refusal:
-                return view, BuildError(
-                    f"{self._config_where('brand', 'logo')}: the brand logo "
-                    f"`{brand.logo}` cannot be used: {refusal.reason}; put the logo "
-                    f"file inside the project folder {self.root} and name it "
-                    "relative to that folder"
-                )
-        return view, None
+                self.brand["logo"] = self._logo(brand.logo)
+            except ConfigError as problem:
+                return problem
+        return None
+
+    def _logo(self, logo: str) -> str:
+        """The logo as a data: URL, once it is known to be a self-contained image."""
+        where = self._config_where("brand", "logo")
+        try:
+            path = resolve_inside(self.root, logo)
+        except FetchRefused as refusal:
+            raise ConfigError(
+                f"{where}: the brand logo `{logo}` cannot be used: {refusal.reason}; "
+                f"put the logo file inside the project folder {self.root} and name "
+                "it relative to that folder"
+            ) from None
+        data = path.read_bytes()
+        mime = image_type(data)
+        if mime is None:
+            raise ConfigError(
+                f"{where}: brand.logo `{logo}` is not a PNG, JPEG, GIF or SVG image"
+            )
+        url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        self._try_logo(url, f"{where}: brand.logo `{logo}`")
+        return url
+
+    def _try_logo(self, url: str, what: str) -> None:
+        """Draw the logo alone, so a broken image or one that loads others fails here.
+
+        A logo must be one self-contained file: the web page shows it from a
+        data: URL, where a browser would load nothing it refers to.
+        """
+        fetcher = make_fetcher(self.root, allowed_files=set())
+        html = f'<img src="{url}" alt="logo" style="width: 4cm">'
+        run_weasyprint(
+            lambda: weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
+                font_config=self._font_config
+            ),
+            fetcher,
+            refers=what,
+            failed=f"{what} cannot be drawn",
+            error=ConfigError,
+        )
 
     def _config_where(self, *keys: str) -> str:
         if self.config.file is None:
@@ -545,7 +748,7 @@ class Renderer:
         view["brand"] = self.brand
         return {
             "playbook.pdf": self._pdf(motion, view, build_date),
-            "playbook.html": self._page(view),
+            "playbook.html": self._page(motion, view),
             "summary.txt": f"{' '.join(summary.split())}\n".encode(),
             "email.txt": self._email(motion, view),
         }
@@ -582,21 +785,29 @@ class Renderer:
         if self._problem:
             raise self._problem
         view = catalog_page.catalog_view(entries, build_date=build_date)
-        view.update(brand=self.brand, css=self._catalog_css)
-        html = self._render(CATALOG_TEMPLATE, view, "the catalog")
+        view["brand"] = self.brand
+        html = self._web_page(CATALOG_TEMPLATE, view, self._catalog_css, "the catalog")
         return html.encode("utf-8")
 
-    def _render(self, name: str, view: dict[str, Any], what: str) -> str:
-        try:
-            return self.templates[name].render(view)
-        except TemplateError as exc:
-            raise BuildError(
-                f"{name}: template error while rendering {what}: {exc}"
-            ) from None
+    def _page(self, motion: Motion, view: dict[str, Any]) -> bytes:
+        page_view = {**view, "medium": "web"}
+        what = f"the web page of {motion.source}"
+        html = self._web_page(PAGE_TEMPLATE, page_view, self._page_css, what)
+        return html.encode("utf-8")
 
-    def _page(self, view: dict[str, Any]) -> bytes:
-        page_view = {**view, "css": self._page_css, "medium": "web"}
-        return self._render(PAGE_TEMPLATE, page_view, "the web page").encode("utf-8")
+    def _web_page(self, name: str, view: dict[str, Any], css: str, what: str) -> str:
+        """An HTML page with the bundled fonts inlined.
+
+        The fallback font is inlined only when the page has letters Lato
+        lacks, cut down to those letters, so the page is rendered again then.
+        """
+        html = self._render(
+            name, {**view, "css": Markup(fonts.web_font_css() + css)}, what
+        )
+        if fonts.fallback_letters(html):
+            font_css = fonts.web_font_css(html)
+            html = self._render(name, {**view, "css": Markup(font_css + css)}, what)
+        return html
 
     def _email(self, motion: Motion, view: dict[str, Any]) -> bytes:
         asset = next(
@@ -615,24 +826,12 @@ class Renderer:
         pdf_view = {**view, "medium": "print"}
         html = self._render(PDF_TEMPLATE, pdf_view, f"the playbook of {motion.source}")
         fetcher = make_fetcher(self.root)
-        pdf = b""
-        with _weasyprint_problems() as problems:
-            try:
-                pdf = self._write_pdf(html, fetcher, motion, view, build_date)
-            except FatalURLFetchingError as exc:
-                problems.append(str(exc))
-        if fetcher.refused:
-            refusal = fetcher.refused[0]
-            raise BuildError(
-                f"{motion.source}: the playbook refers to {_short_url(refusal.url)}, "
-                f"which a build may not read: {refusal.reason}"
-            )
-        if problems or not pdf:
-            raise BuildError(
-                f"{motion.source}: rendering the playbook failed: "
-                f"{problems[0] if problems else 'no output'}"
-            )
-        return pdf
+        return run_weasyprint(
+            lambda: self._write_pdf(html, fetcher, motion, view, build_date),
+            fetcher,
+            refers=f"{motion.source}: the playbook",
+            failed=f"rendering the playbook of {motion.source} failed",
+        )
 
     def _write_pdf(
         self,
@@ -660,6 +859,64 @@ class Renderer:
                 pdf_tags=True,
                 pdf_identifier=_identifier(motion),
             )
+
+
+def _brand_words(brand: Brand) -> dict[str, str]:
+    """The brand as templates see it; the logo is added once it is checked."""
+    return {
+        "name": brand.name,
+        "contact": brand.contact,
+        "website": brand.website,
+        "primary": colour(brand.primary, Brand.primary),
+        "accent": colour(brand.accent, Brand.accent),
+        "logo": "",
+    }
+
+
+# --- running WeasyPrint -----------------------------------------------------
+
+
+def run_weasyprint(
+    work: Callable[[], T],
+    fetcher: ProjectFetcher,
+    *,
+    refers: str,
+    failed: str,
+    error: type[PlaybookError] = BuildError,
+) -> T:
+    """Run `work` with WeasyPrint; anything that goes wrong becomes one `error`.
+
+    A refused file or address reads `<refers> refers to <url>, which a build
+    may not read`; an exception WeasyPrint raises or an error it logs (a
+    missing image, a font that cannot be loaded) reads `<failed>: <reason>`.
+    Nothing escapes as a traceback, so a build worker never dies of it.
+    """
+    result: T | None = None
+    with _weasyprint_problems() as problems:
+        try:
+            result = work()
+        except (Exception, FatalURLFetchingError) as exc:
+            problems.append(_exception_words(exc))
+    if fetcher.refused:
+        refusal = fetcher.refused[0]
+        raise error(
+            f"{refers} refers to {_short_url(refusal.url)}, which a build may not "
+            f"read: {refusal.reason}"
+        )
+    if problems or result is None:
+        reason = problems[0] if problems else "no output"
+        # Files of the project are named as the user names them, not by URL.
+        reason = reason.replace(fetcher.root.as_uri() + "/", "")
+        raise error(f"{failed}: {_short_urls(reason)}")
+    return result
+
+
+def _exception_words(exc: BaseException) -> str:
+    words = str(exc) or type(exc).__name__
+    if not isinstance(exc, (FatalURLFetchingError, OSError, ValueError)):
+        words = f"{type(exc).__name__}: {words}"
+    cause = exc.__cause__
+    return f"{words} ({cause})" if cause is not None else words
 
 
 def pdf_font_subsetter() -> str:
@@ -700,6 +957,11 @@ def _short_url(url: str) -> str:
     return url if len(url) <= 80 else f"{url[:77]}..."
 
 
+def _short_urls(text: str) -> str:
+    """`text` with every URL in it cut to a readable length (data: URLs are huge)."""
+    return _URL.sub(lambda found: _short_url(found.group()), text)
+
+
 def _identifier(motion: Motion) -> bytes:
     """A PDF file identifier that depends on the motion only, never on time."""
     return hashlib.sha256(f"playbook:{motion.id}".encode()).hexdigest()[:32].encode()
@@ -721,8 +983,11 @@ def _set_metadata(
     metadata.lang = "en"
 
 
+# --- the email --------------------------------------------------------------
+
+
 def _email_file(motion: Motion, asset: Asset, root: Path) -> str:
-    """The text of an email-copy asset, as ready-to-send UTF-8 text."""
+    """The email to send from an email-copy asset (see `email_text`)."""
     mark = motion.where(asset.path or ("assets",))
     where = f"{motion.source}:{mark.line}:{mark.col}"
     try:
@@ -738,13 +1003,104 @@ def _email_file(motion: Motion, asset: Asset, root: Path) -> str:
         raise BuildError(
             f"{where}: the email copy `{asset.file}` is not UTF-8 text"
         ) from None
+    return email_text(text, markdown=path.suffix.lower() in _MARKDOWN_SUFFIXES)
+
+
+def email_text(text: str, *, markdown: bool) -> str:
+    """The ready-to-send email in an email-copy file.
+
+    A plain-text file is the email as it is. A Markdown file may hold sender
+    notes and several emails: the email is the first one, from its first
+    `Subject:` line up to the next horizontal rule or heading (the whole
+    file when no line starts with `Subject:`), with Markdown's emphasis,
+    link, code and heading marks turned into plain text.
+    """
+    if not markdown:
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if _SUBJECT.match(line)), None)
+    if start is not None:
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(lines))
+                if _RULE.match(lines[i]) or _HEADING.match(lines[i])
+            ),
+            len(lines),
+        )
+        lines = lines[start:end]
+    return markdown_to_text("\n".join(lines))
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown as plain text: marks dropped, link addresses kept in brackets."""
+    for pattern, replacement in _MARKDOWN_TO_TEXT:
+        text = pattern.sub(replacement, text)
     return text
 
 
-def _data_url(path: Path) -> str:
-    """A `data:` URL holding the file at `path`."""
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+def _link_text(found: re.Match[str]) -> str:
+    words, address = found.group(1), found.group(2)
+    shown = address.removeprefix("mailto:")
+    return shown if words.strip() in (address, shown) else f"{words} ({shown})"
+
+
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
+_SUBJECT = re.compile(r"^[ \t]{0,3}subject:", re.IGNORECASE)
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6}([ \t]|$)|=+[ \t]*$)")
+# Inline marks never reach past a blank line.
+_INLINE = r"(?:(?!\n[ \t]*\n).)+?"
+_TITLE = r"(?:[ \t]+\"[^\"]*\")?"
+_MARKDOWN_TO_TEXT: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # headings and quotes: the text stays, the marks go
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)([ \t]+#+)?[ \t]*$", re.M), r"\1"),
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),
+    # code, images, links: `x` -> x, ![alt](src) -> alt, [text](url) -> text (url)
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+    (re.compile(rf"!\[([^\]\n]*)\]\(([^)\s]+){_TITLE}\)"), r"\1"),
+    (re.compile(rf"\[([^\]\n]+)\]\(([^)\s]+){_TITLE}\)"), _link_text),
+    (re.compile(r"<(?:mailto:)?(https?://[^>\s]+|[^>\s@]+@[^>\s]+)>"), r"\1"),
+    # strong and emphasis, but never inside words such as {{first_name}}
+    (re.compile(rf"(?<!\\)\*\*(?!\s)({_INLINE})(?<![\s\\])\*\*", re.S), r"\1"),
+    (re.compile(rf"(?<![\w\\])__(?!\s)({_INLINE})(?<![\s\\])__(?!\w)", re.S), r"\1"),
+    (
+        re.compile(rf"(?<![\w*\\])\*(?![\s*])({_INLINE})(?<![\s\\])\*(?![\w*])", re.S),
+        r"\1",
+    ),
+    (re.compile(rf"(?<![\w\\])_(?![\s_])({_INLINE})(?<![\s\\])_(?!\w)", re.S), r"\1"),
+    # a backslash at a line end breaks the line; before a mark it escapes it
+    (re.compile(r"\\$", re.M), ""),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])"), r"\1"),
+)
+
+
+# --- the brand logo ---------------------------------------------------------
+
+
+def image_type(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or SVG image by its content, else None."""
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return mime
+    head = data[:4096].decode("utf-8", "replace").removeprefix("\ufeff")
+    return "image/svg+xml" if _SVG_START.match(head) else None
+
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_SVG_START = re.compile(
+    r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>/]",
+    re.DOTALL | re.IGNORECASE,
+)
+_URL = re.compile(r"\b(?:data|https?|file|ftp):[^\s\"'<>)]+", re.IGNORECASE)
+
+
+# --- what WeasyPrint says while it works -------------------------------------
 
 
 class _Collector(logging.Handler):
@@ -755,25 +1111,42 @@ class _Collector(logging.Handler):
         self.problems: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        message = _record_words(record)
         hole = any(word in message.lower() for word in _HOLES)
         if record.levelno >= logging.ERROR or hole:
             self.problems.append(message)
         else:
-            logger.warning("weasyprint: %s", message)
+            logger.warning("weasyprint: %s", _short_urls(message))
+
+
+def _record_words(record: logging.LogRecord) -> str:
+    """A WeasyPrint message, with the cause of an error that has no words itself."""
+    message = record.getMessage()
+    args = record.args if isinstance(record.args, tuple) else ()
+    for arg in args:
+        cause = getattr(arg, "__cause__", None)
+        if isinstance(arg, BaseException) and not str(arg) and cause is not None:
+            return f"{message.rstrip(': ')}: {type(cause).__name__}: {cause}"
+    return message
 
 
 @contextmanager
 def _weasyprint_problems() -> Iterator[list[str]]:
-    """Collect, while rendering, WeasyPrint's errors and failed resources."""
+    """Collect, while rendering, WeasyPrint's errors and failed resources.
+
+    WeasyPrint's messages go to the collector only: an error it logs with
+    its traceback becomes a problem here, never a traceback on stderr.
+    """
     collector = _Collector()
-    level = weasyprint.LOGGER.level
+    level, propagate = weasyprint.LOGGER.level, weasyprint.LOGGER.propagate
     # A quiet root logger must not hide the warnings this check relies on.
     if weasyprint.LOGGER.getEffectiveLevel() > logging.WARNING:
         weasyprint.LOGGER.setLevel(logging.WARNING)
     weasyprint.LOGGER.addHandler(collector)
+    weasyprint.LOGGER.propagate = False
     try:
         yield collector.problems
     finally:
         weasyprint.LOGGER.removeHandler(collector)
         weasyprint.LOGGER.setLevel(level)
+        weasyprint.LOGGER.propagate = propagate
