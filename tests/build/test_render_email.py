@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import load_motion, make_project, motion_data, render
 
-from playbook.build.render import Renderer, email_text, markdown_to_text
+from playbook.build.email import email_text, markdown_to_text
+from playbook.build.render import Renderer
 from playbook.config import Config
 from playbook.resources import bundled
 

@@ -16,7 +16,8 @@ import weasyprint
 from conftest import load_motion, make_project, motion_data, pdf_text, render, tool
 
 from playbook.build import fonts
-from playbook.build.render import Renderer, UnprintableText
+from playbook.build.glyphs import UnprintableText
+from playbook.build.render import Renderer
 from playbook.config import Config
 from playbook.errors import BuildError, InvalidInput
 from playbook.resources import bundled

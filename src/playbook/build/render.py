@@ -20,59 +20,48 @@ import hashlib
 import logging
 import os
 import re
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import Any, TypeVar
 
 import weasyprint
 import weasyprint.text.ffi
 from jinja2 import (
-    BaseLoader,
-    Environment,
-    StrictUndefined,
     Template,
-    TemplateError,
-    TemplateNotFound,
-    TemplateSyntaxError,
-    select_autoescape,
 )
-from jinja2.exceptions import SecurityError
-from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from playbook import __version__
 from playbook.build import catalog_page, fonts
+from playbook.build.email import email_file
 from playbook.build.fetcher import (
     FetchRefused,
     ProjectFetcher,
     make_fetcher,
     resolve_inside,
 )
-from playbook.build.kit import asset_names
+from playbook.build.glyphs import check_glyphs, glyph_message
+from playbook.build.templating import (
+    TemplateFolders,
+    make_environment,
+    short_url,
+    short_urls,
+    template_errors,
+    template_label,
+)
+from playbook.build.view import colour, motion_view, tint
 from playbook.config import Brand, Config
 from playbook.errors import (
     BuildError,
     ConfigError,
-    Finding,
-    InvalidInput,
     PlaybookError,
 )
-from playbook.loader import Path_
 from playbook.model import (
-    ACTOR_NAMES,
-    PARTNER_TYPE_NAMES,
-    Asset,
     Motion,
-    duration_hours,
-    words,
 )
-from playbook.resources import bundled
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -85,487 +74,17 @@ PAGE_CSS = "page.css.j2"
 CATALOG_TEMPLATE = "catalog.html.j2"
 CATALOG_CSS = "catalog.css.j2"
 
-_HEX_DIGITS = set("0123456789abcdefABCDEF")
-_MAX_EMAIL_BYTES = 1_048_576
 # WeasyPrint messages that mean a resource is missing from the output.
 _HOLES = ("failed to load", "cannot be loaded", "unable to", "relative uri")
-
-PARTNER_TYPE_GLOSS = {
-    "var": "value-added reseller",
-    "msp": "managed service provider",
-    "mssp": "managed security service provider",
-    "si": "system integrator",
-    "consultancy": "advisory and implementation firm",
-    "distributor": "two-tier distribution partner",
-    "isv": "independent software vendor",
-    "cloud-marketplace": "cloud marketplace listing and resale",
-}
-_SPECIAL_WORDS = {
-    "se": "SE",
-    "mdf": "MDF",
-    "roi": "ROI",
-    "asp": "ASP",
-    "faq": "FAQ",
-    "ai": "AI",
-}
-_UNITS = {
-    "days": "{n} days",
-    "weeks": "{n} weeks",
-    "percent": "{n}%",
-    "partners": "{n} partners",
-    "deals": "{n} deals",
-    "usd": "USD {n}",
-    "eur": "EUR {n}",
-    "gbp": "GBP {n}",
-}
-_DURATION_UNITS = {"h": "hour", "d": "day", "w": "week"}
-_SPECIAL_LABELS = {"partner-led-win-rate": "Partner-led win rate"}
-
-
-def label(value: str) -> str:
-    """Sentence-case words for an enum id: `se-assigned` -> `SE assigned`."""
-    if value in _SPECIAL_LABELS:
-        return _SPECIAL_LABELS[value]
-    parts = [_SPECIAL_WORDS.get(part, part) for part in words(value).split(" ")]
-    text = " ".join(parts)
-    return text[:1].upper() + text[1:]
-
-
-def duration_words(text: str) -> str:
-    """A duration in words: `48h` -> `48 hours`, `1w` -> `1 week`."""
-    try:
-        duration_hours(text)
-    except ValueError:
-        return text
-    count, unit = int(text[:-1]), _DURATION_UNITS[text[-1]]
-    return f"{count} {unit}{'' if count == 1 else 's'}"
-
-
-def number_words(value: float) -> str:
-    """A number as people write it: `30`, `12.5`, `250,000`."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def target_words(target: float, unit: str, direction: str, period: str = "") -> str:
-    """A metric target in words: `at most 30 days per quarter`."""
-    amount = _UNITS.get(unit, "{n} " + unit).format(n=number_words(target))
-    text = f"{words(direction)} {amount}"
-    return f"{text} {period}".strip() if period else text
-
-
-def colour(value: str, default: str) -> str:
-    """`value` when it is a `#rrggbb` colour, else `default` (safe inside CSS)."""
-    ok = len(value) == 7 and value[0] == "#" and set(value[1:]) <= _HEX_DIGITS
-    return value.lower() if ok else default
-
-
-def tint(value: str, strength: float) -> str:
-    """A `#rrggbb` colour mixed with white, keeping `strength` of the colour."""
-    channels = (int(value[i : i + 2], 16) for i in (1, 3, 5))
-    mixed = (round(255 - (255 - c) * strength) for c in channels)
-    return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
-def phrase(text: str) -> str:
-    """Text folded to one line without final punctuation, to use mid-sentence."""
-    return " ".join(text.split()).rstrip(" .;:,!?")
-
-
-def upfirst(text: str) -> str:
-    """`text` with its first letter in upper case and the rest untouched."""
-    return text[:1].upper() + text[1:]
 
 
 # --- which text reaches a partner, and where it was written -----------------
 
 
-def partner_texts(motion: Motion) -> Iterator[tuple[str, Path_, str]]:
-    """Every partner-facing text of `motion`: (field words, source path, text)."""
-    yield "`name`", ("name",), motion.name
-    for i, tag in enumerate(motion.tags):
-        yield f"tag {i + 1}", ("tags", i), tag
-    if motion.owner:
-        for key in ("name", "email", "team"):
-            yield f"`owner.{key}`", ("owner", key), getattr(motion.owner, key)
-    for key in ("event", "need", "window"):
-        yield f"`trigger.{key}`", ("trigger", key), getattr(motion.trigger, key)
-    for i, signal in enumerate(motion.trigger.signals):
-        yield f"signal {i + 1}", ("trigger", "signals", i), signal
-    for key in ("who", "say", "offer"):
-        yield f"`pitch.{key}`", ("pitch", key), getattr(motion.pitch, key)
-    for i, step in enumerate(motion.steps):
-        path = step.path or ("steps", i)
-        yield f"the action of step {i + 1}", (*path, "action"), step.action
-    yield from _asset_texts(motion)
-    for i, sla in enumerate(motion.slas):
-        path = sla.path if motion.has(sla.path) else ("slas",)
-        yield f"the note of SLA {i + 1}", (*path, "note"), sla.note
-    for i, metric in enumerate(motion.metrics):
-        path = metric.path or ("metrics", i)
-        yield f"the period of metric {i + 1}", (*path, "period"), metric.period
-    if motion.offer:
-        for key in ("description", "terms"):
-            yield f"`offer.{key}`", ("offer", key), getattr(motion.offer, key)
-
-
-def _asset_texts(motion: Motion) -> Iterator[tuple[str, Path_, str]]:
-    for i, asset in enumerate(motion.assets):
-        if not asset.is_partner:
-            continue
-        shared = asset.source not in ("", motion.source)
-        path = ("assets", i) if shared or not asset.path else asset.path
-        where = f" (shared asset from {asset.source})" if shared else ""
-        for key in ("title", "description", "file", "url"):
-            label_ = f"the {key} of asset {i + 1}{where}"
-            yield label_, (*path, key), getattr(asset, key)
-
-
-class UnprintableText(InvalidInput):
-    """Partner-facing text the bundled fonts cannot draw: one finding per character.
-
-    It carries its findings back from a build worker intact, which the base
-    class, built from its message alone, would not.
-    """
-
-    def __reduce__(self) -> tuple[type, tuple[list[Finding]]]:
-        return type(self), (self.findings,)
-
-
-def glyph_findings(motion: Motion) -> list[Finding]:
-    """A finding for each character of each partner-facing field no font can draw."""
-    findings = []
-    for field, path, text in partner_texts(motion):
-        missing = fonts.missing_glyphs(text)
-        if not missing:
-            continue
-        mark = motion.where(path)
-        findings += [
-            Finding(
-                motion.source,
-                mark.line,
-                mark.col,
-                "build/glyph",
-                message=glyph_message(char, field),
-            )
-            for char in missing
-        ]
-    return findings
-
-
-def check_glyphs(motion: Motion) -> None:
-    """Refuse a motion whose partner-facing text the bundled fonts cannot draw."""
-    findings = glyph_findings(motion)
-    if findings:
-        raise UnprintableText(findings)
-
-
-def glyph_message(char: str, field: str) -> str:
-    """Why `char` in `field` cannot be printed, and what to do about it."""
-    fix = (
-        "write it another way or remove it" if fonts.is_printable(char) else "remove it"
-    )
-    return (
-        f"{fonts.describe(char)} in {field} has no glyph in the bundled fonts "
-        f"({fonts.FAMILY}, {fonts.FALLBACK}); {fix}"
-    )
-
-
 # --- the view: what templates see --------------------------------------------
 
 
-def motion_view(
-    motion: Motion,
-    *,
-    summary: str,
-    score: int | None,
-    source_commit: str | None,
-    build_date: date | None,
-) -> dict[str, Any]:
-    """The partner-facing data of `motion`, ready for the templates."""
-    placed = asset_names(motion)
-    return {
-        "motion": _identity(motion),
-        "summary": summary,
-        "score": score,
-        "source_commit": (source_commit or "")[:12],
-        "build_date": build_date.isoformat() if build_date else "",
-        "trigger": motion.trigger,
-        "lead": [_partner_type(t) for t in motion.partners.lead],
-        "support": [_partner_type(t) for t in motion.partners.support],
-        "roles": _roles(motion),
-        "pitch": motion.pitch,
-        "steps": _steps(motion),
-        "assets": [_asset(a, placed) for a in motion.partner_assets],
-        "slas": [_sla(s) for s in motion.slas],
-        "metrics": [_metric(m) for m in motion.metrics],
-        "offer": _offer(motion),
-        "glance": _glance(motion),
-    }
-
-
-def _glance(motion: Motion) -> list[dict[str, str]]:
-    """A few numbers that size up the motion at a glance, for the cover."""
-    tiles = [
-        {"value": str(len(motion.steps)), "label": "steps in the play"},
-        {"value": str(len(motion.partner_assets)), "label": "assets in the kit"},
-    ]
-    if motion.slas:
-        fastest = min(motion.slas, key=lambda sla: sla.hours)
-        tiles.append(
-            {
-                "value": duration_words(fastest.within),
-                "label": f"fastest SLA: {label(fastest.event).lower()}",
-            }
-        )
-    return tiles
-
-
-def _identity(motion: Motion) -> dict[str, Any]:
-    owner = motion.owner
-    return {
-        "id": motion.id,
-        "name": motion.name,
-        "version": motion.version,
-        "status": motion.status,
-        "domain": catalog_page.domain_name(motion.domain),
-        "lifecycle": motion.lifecycle,
-        "lifecycle_name": label(motion.lifecycle),
-        "tags": list(motion.tags),
-        "review_by": motion.review_by.isoformat() if motion.review_by else "",
-        "owner": (
-            {"name": owner.name, "email": owner.email, "team": owner.team}
-            if owner
-            else None
-        ),
-    }
-
-
-def _partner_type(type_id: str) -> dict[str, str]:
-    singular, plural = PARTNER_TYPE_NAMES.get(type_id, (type_id, f"{type_id}s"))
-    return {
-        "id": type_id,
-        "name": singular[:1].upper() + singular[1:],
-        "plural": plural[:1].upper() + plural[1:],
-        "gloss": PARTNER_TYPE_GLOSS.get(type_id, ""),
-    }
-
-
-def _roles(motion: Motion) -> list[dict[str, Any]]:
-    """Who does which steps, in the order each actor first appears."""
-    steps_by_actor: dict[str, list[int]] = {}
-    for number, step in enumerate(motion.steps, start=1):
-        if step.actor:
-            steps_by_actor.setdefault(step.actor, []).append(number)
-    return [
-        {
-            "actor": ACTOR_NAMES.get(actor, label(actor)),
-            "side": "Vendor"
-            if actor.startswith(("vendor-", "deal-", "channel-"))
-            else "Partner",
-            "steps": numbers,
-        }
-        for actor, numbers in steps_by_actor.items()
-    ]
-
-
-def _steps(motion: Motion) -> list[dict[str, str]]:
-    within = {sla.event: duration_words(sla.within) for sla in motion.slas}
-    return [
-        {
-            "actor": (
-                ACTOR_NAMES.get(step.actor, label(step.actor)) if step.actor else ""
-            ),
-            "action": step.action,
-            "sla": label(step.sla) if step.sla else "",
-            "within": within.get(step.sla, ""),
-        }
-        for step in motion.steps
-    ]
-
-
-def _asset(asset: Asset, placed: dict[str, str]) -> dict[str, str]:
-    """One kit entry; a file's link is where the kit places it, under assets/."""
-    is_file = bool(asset.file)
-    link = (
-        placed.get(asset.file, f"assets/{Path(asset.file).name}")
-        if is_file
-        else asset.url
-    )
-    if is_file:
-        href = catalog_page.relative_link(*link.split("/"))
-    else:
-        # Only https links become clickable; anything else is shown as text.
-        href = link if link.startswith("https://") else ""
-    return {
-        "title": asset.title,
-        "type": label(asset.type),
-        "description": asset.description,
-        "language": asset.language,
-        "is_file": is_file,
-        "link": link,
-        "href": href,
-    }
-
-
-def _sla(sla: Any) -> dict[str, str]:
-    return {
-        "event": label(sla.event),
-        "within": duration_words(sla.within),
-        "owner": ACTOR_NAMES.get(sla.owner, label(sla.owner)) if sla.owner else "",
-        "note": sla.note,
-    }
-
-
-def _metric(metric: Any) -> dict[str, str]:
-    return {
-        "metric": label(metric.metric),
-        "target": target_words(
-            metric.target, metric.unit, metric.direction, metric.period
-        ),
-    }
-
-
-def _offer(motion: Motion) -> dict[str, str] | None:
-    offer = motion.offer
-    if offer is None:
-        return None
-    return {
-        "incentive": label(offer.incentive),
-        "description": offer.description,
-        "terms": offer.terms,
-        "expires": offer.expires.isoformat() if offer.expires else "",
-    }
-
-
 # --- templates: where they are read from and how their errors read ----------
-
-
-class TemplateFolders(BaseLoader):
-    """Templates from the project's folder first, then the bundled folder.
-
-    A template is read only when its real path, after following symlinks,
-    is inside the project or the bundled templates folder; a link that leads
-    anywhere else fails the build instead of being read.
-    """
-
-    def __init__(self, folders: list[Path], roots: list[Path], root: Path) -> None:
-        self.folders = [str(folder) for folder in folders]
-        self.roots = [os.path.realpath(folder) for folder in roots]
-        self.root = root
-        self.served: set[str] = set()
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        """The text and file name of `template`, from the first folder holding it."""
-        pieces = split_template_path(template)
-        for folder in self.folders:
-            filename = os.path.join(folder, *pieces)
-            if os.path.isfile(filename):
-                return self._read(filename), filename, lambda: True
-        raise TemplateNotFound(template)
-
-    def _read(self, filename: str) -> str:
-        real = os.path.realpath(filename)
-        shown = template_label(filename, self.root)
-        if not any(real.startswith(os.path.join(base, "")) for base in self.roots):
-            raise BuildError(
-                f"{shown}: this template leads outside the project (to {real}); "
-                "templates are read only from inside the project folder, so copy "
-                "the file in instead of linking to it"
-            )
-        try:
-            with open(real, encoding="utf-8") as file:
-                source = file.read()
-        except UnicodeDecodeError:
-            raise BuildError(f"{shown}: the template is not UTF-8 text") from None
-        self.served.add(filename)
-        return source
-
-
-def template_label(filename: str, root: Path) -> str:
-    """A template file as messages name it: relative to the project when inside."""
-    path = Path(filename)
-    for base in (root, root.resolve()):
-        if path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
-    return str(path)
-
-
-def make_environment(config: Config) -> ImmutableSandboxedEnvironment:
-    """Jinja2 environment: project templates first, then the bundled ones.
-
-    Templates run sandboxed: they can read the view playbook gives them but
-    not Python internals (`__globals__`, `__init__`, ...), nor change it.
-    """
-    bundle = bundled("templates")
-    loader = TemplateFolders(
-        [config.templates, bundle], [config.root, bundle], config.root
-    )
-    env = ImmutableSandboxedEnvironment(
-        loader=loader,
-        autoescape=select_autoescape(
-            disabled_extensions=("txt", "txt.j2", "css", "css.j2"),
-            default_for_string=True,
-            default=True,
-        ),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters.update(
-        duration=duration_words, label=label, phrase=phrase, upfirst=upfirst
-    )
-    return env
-
-
-@contextmanager
-def template_errors(loader: TemplateFolders, name: str, what: str) -> Iterator[None]:
-    """Turn anything raised by loading or running a template into a BuildError.
-
-    The message starts with the template file and line the error happened
-    at, found in the traceback Jinja rewrites to point into templates.
-    """
-    try:
-        yield
-    except PlaybookError:
-        raise
-    except Exception as exc:  # a template can raise anything its code does
-        while_ = f" while rendering {what}" if what else ""
-        where = _template_line(exc, loader, name)
-        reason = _short_urls(_template_reason(exc))
-        raise BuildError(f"{where}: template error{while_}: {reason}") from None
-
-
-def _template_line(exc: Exception, loader: TemplateFolders, name: str) -> str:
-    if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        return f"{template_label(exc.filename, loader.root)}:{exc.lineno}"
-    frames = traceback.extract_tb(exc.__traceback__)
-    for frame in reversed(frames):
-        if frame.filename in loader.served:
-            return f"{template_label(frame.filename, loader.root)}:{frame.lineno}"
-    return name
-
-
-def _template_reason(exc: Exception) -> str:
-    if isinstance(exc, SecurityError):
-        return (
-            f"{exc} Templates run in a sandbox: they may use the kit data "
-            "playbook gives them, never Python internals"
-        )
-    if isinstance(exc, RecursionError):
-        return "templates include or call each other without end"
-    if isinstance(exc, TemplateNotFound):
-        return f"there is no template `{exc.name}`"
-    if isinstance(exc, TemplateSyntaxError):
-        return exc.message or str(exc)
-    if isinstance(exc, TemplateError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
 
 
 # --- the renderer -----------------------------------------------------------
@@ -815,7 +334,7 @@ class Renderer:
             None,
         )
         if asset is not None:
-            text = _email_file(motion, asset, self.root)
+            text = email_file(motion, asset, self.root)
         else:
             text = self._render(EMAIL_TEMPLATE, view, f"the email of {motion.source}")
         return tidy_text(text).encode("utf-8")
@@ -900,14 +419,14 @@ def run_weasyprint(
     if fetcher.refused:
         refusal = fetcher.refused[0]
         raise error(
-            f"{refers} refers to {_short_url(refusal.url)}, which a build may not "
+            f"{refers} refers to {short_url(refusal.url)}, which a build may not "
             f"read: {refusal.reason}"
         )
     if problems or result is None:
         reason = problems[0] if problems else "no output"
         # Files of the project are named as the user names them, not by URL.
         reason = reason.replace(fetcher.root.as_uri() + "/", "")
-        raise error(f"{failed}: {_short_urls(reason)}")
+        raise error(f"{failed}: {short_urls(reason)}")
     return result
 
 
@@ -953,15 +472,6 @@ def tidy_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", tidy) + "\n"
 
 
-def _short_url(url: str) -> str:
-    return url if len(url) <= 80 else f"{url[:77]}..."
-
-
-def _short_urls(text: str) -> str:
-    """`text` with every URL in it cut to a readable length (data: URLs are huge)."""
-    return _URL.sub(lambda found: _short_url(found.group()), text)
-
-
 def _identifier(motion: Motion) -> bytes:
     """A PDF file identifier that depends on the motion only, never on time."""
     return hashlib.sha256(f"playbook:{motion.id}".encode()).hexdigest()[:32].encode()
@@ -986,95 +496,6 @@ def _set_metadata(
 # --- the email --------------------------------------------------------------
 
 
-def _email_file(motion: Motion, asset: Asset, root: Path) -> str:
-    """The email to send from an email-copy asset (see `email_text`)."""
-    mark = motion.where(asset.path or ("assets",))
-    where = f"{motion.source}:{mark.line}:{mark.col}"
-    try:
-        path = resolve_inside(root, asset.file)
-        if path.stat().st_size > _MAX_EMAIL_BYTES:
-            raise BuildError(f"{where}: the email copy `{asset.file}` is over 1 MiB")
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except FetchRefused as refusal:
-        raise BuildError(
-            f"{where}: the email copy `{asset.file}` cannot be read: {refusal.reason}"
-        ) from None
-    except UnicodeDecodeError:
-        raise BuildError(
-            f"{where}: the email copy `{asset.file}` is not UTF-8 text"
-        ) from None
-    return email_text(text, markdown=path.suffix.lower() in _MARKDOWN_SUFFIXES)
-
-
-def email_text(text: str, *, markdown: bool) -> str:
-    """The ready-to-send email in an email-copy file.
-
-    A plain-text file is the email as it is. A Markdown file may hold sender
-    notes and several emails: the email is the first one, from its first
-    `Subject:` line up to the next horizontal rule or heading (the whole
-    file when no line starts with `Subject:`), with Markdown's emphasis,
-    link, code and heading marks turned into plain text.
-    """
-    if not markdown:
-        return text
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    start = next((i for i, line in enumerate(lines) if _SUBJECT.match(line)), None)
-    if start is not None:
-        end = next(
-            (
-                i
-                for i in range(start + 1, len(lines))
-                if _RULE.match(lines[i]) or _HEADING.match(lines[i])
-            ),
-            len(lines),
-        )
-        lines = lines[start:end]
-    return markdown_to_text("\n".join(lines))
-
-
-def markdown_to_text(text: str) -> str:
-    """Markdown as plain text: marks dropped, link addresses kept in brackets."""
-    for pattern, replacement in _MARKDOWN_TO_TEXT:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _link_text(found: re.Match[str]) -> str:
-    words, address = found.group(1), found.group(2)
-    shown = address.removeprefix("mailto:")
-    return shown if words.strip() in (address, shown) else f"{words} ({shown})"
-
-
-_MARKDOWN_SUFFIXES = (".md", ".markdown")
-_SUBJECT = re.compile(r"^[ \t]{0,3}subject:", re.IGNORECASE)
-_RULE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6}([ \t]|$)|=+[ \t]*$)")
-# Inline marks never reach past a blank line.
-_INLINE = r"(?:(?!\n[ \t]*\n).)+?"
-_TITLE = r"(?:[ \t]+\"[^\"]*\")?"
-_MARKDOWN_TO_TEXT: tuple[tuple[re.Pattern[str], Any], ...] = (
-    # headings and quotes: the text stays, the marks go
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)([ \t]+#+)?[ \t]*$", re.M), r"\1"),
-    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),
-    # code, images, links: `x` -> x, ![alt](src) -> alt, [text](url) -> text (url)
-    (re.compile(r"`([^`\n]+)`"), r"\1"),
-    (re.compile(rf"!\[([^\]\n]*)\]\(([^)\s]+){_TITLE}\)"), r"\1"),
-    (re.compile(rf"\[([^\]\n]+)\]\(([^)\s]+){_TITLE}\)"), _link_text),
-    (re.compile(r"<(?:mailto:)?(https?://[^>\s]+|[^>\s@]+@[^>\s]+)>"), r"\1"),
-    # strong and emphasis, but never inside words such as {{first_name}}
-    (re.compile(rf"(?<!\\)\*\*(?!\s)({_INLINE})(?<![\s\\])\*\*", re.S), r"\1"),
-    (re.compile(rf"(?<![\w\\])__(?!\s)({_INLINE})(?<![\s\\])__(?!\w)", re.S), r"\1"),
-    (
-        re.compile(rf"(?<![\w*\\])\*(?![\s*])({_INLINE})(?<![\s\\])\*(?![\w*])", re.S),
-        r"\1",
-    ),
-    (re.compile(rf"(?<![\w\\])_(?![\s_])({_INLINE})(?<![\s\\])_(?!\w)", re.S), r"\1"),
-    # a backslash at a line end breaks the line; before a mark it escapes it
-    (re.compile(r"\\$", re.M), ""),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])"), r"\1"),
-)
-
-
 # --- the brand logo ---------------------------------------------------------
 
 
@@ -1097,7 +518,6 @@ _SVG_START = re.compile(
     r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>/]",
     re.DOTALL | re.IGNORECASE,
 )
-_URL = re.compile(r"\b(?:data|https?|file|ftp):[^\s\"'<>)]+", re.IGNORECASE)
 
 
 # --- what WeasyPrint says while it works -------------------------------------
@@ -1116,7 +536,7 @@ class _Collector(logging.Handler):
         if record.levelno >= logging.ERROR or hole:
             self.problems.append(message)
         else:
-            logger.warning("weasyprint: %s", _short_urls(message))
+            logger.warning("weasyprint: %s", short_urls(message))
 
 
 def _record_words(record: logging.LogRecord) -> str:
