@@ -89,7 +89,7 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             found.add(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
-    unique = {os.path.realpath(p): p for p in sorted(found, key=str, reverse=True)}
+    unique = {os.path.abspath(p): p for p in sorted(found, key=str, reverse=True)}
     return sorted(unique.values())
 
 
@@ -238,8 +238,14 @@ def _check_unique_ids(project: Project) -> None:
             )
 
 
-def _real(root: Path, relative: str) -> str:
-    return os.path.realpath(root / relative)
+def _real(root: Path, relative: str, known: dict[str, str] | None = None) -> str:
+    """The real path of a project file, remembered in `known` (many motions
+    share assets)."""
+    if known is None:
+        return os.path.realpath(root / relative)
+    if relative not in known:
+        known[relative] = os.path.realpath(root / relative)
+    return known[relative]
 
 
 MAX_FINDINGS_PER_FILE = 200
@@ -276,11 +282,12 @@ def _check_partner_files(project: Project) -> None:
     motion, fragments and configuration files themselves (they hold the
     `internal:` notes).
     """
+    known: dict[str, str] = {}
     internal: dict[str, Asset] = {}
     for motion in project.motions:
         for asset in (*motion.internal.assets, *motion.assets):
             if asset.file and not asset.is_partner:
-                internal.setdefault(_real(project.root, asset.file), asset)
+                internal.setdefault(_real(project.root, asset.file, known), asset)
     sources = {os.path.realpath(doc.path) for doc in project.documents}
     sources |= {
         _real(project.root, name) for name in ("playbook.toml", "pyproject.toml")
@@ -290,7 +297,7 @@ def _check_partner_files(project: Project) -> None:
     taken = {(f.file, f.line, f.col) for f in project.findings}
     for motion in project.motions:
         for asset in motion.partner_assets:
-            real = _real(project.root, asset.file) if asset.file else ""
+            real = _real(project.root, asset.file, known) if asset.file else ""
             doc = docs[asset.source]
             mark = doc.mark((*asset.path, "file"))
             seen = (asset.source, asset.path) in reported
