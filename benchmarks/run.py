@@ -2,16 +2,18 @@
 
 Generates projects of realistic motions (benchmarks/generate.py), runs the
 real commands as subprocesses, several times each and interleaved, and prints
-two tables: the median of every measurement, and every target with the ratio
-measured in the same run and PASS or MISS.
+three Markdown tables: the median wall time, CPU time and peak memory of
+every measurement; every target with the ratio measured in the same run and
+PASS or MISS; and a few ratios without a target that explain the others.
 
     python benchmarks/run.py             # the full run (about 25 minutes, 2 cores)
     python benchmarks/run.py --quick     # a smoke run of under a minute
     ./dev bench                          # the same, from a fresh clone
 
-Wall time is `time.perf_counter` around each command. Peak memory is the
-`ru_maxrss` that `os.wait4` reports for the command's process, which on Linux
-covers the children it waited for too (the worker pool of a build).
+Wall time is `time.perf_counter` around each command. CPU time and peak
+memory are what `os.wait4` reports for the command's process; on Linux they
+cover the children it waited for too (the worker pool of a build).
+docs/benchmarks.md explains every row and holds our machine's figures.
 """
 
 from __future__ import annotations
@@ -293,7 +295,6 @@ def bench_build(results: Results, projects: Projects, runs: int, sizes: Sizes) -
     project = projects.get("build")
     files = motion_files(project)
     n, playbook = len(files), tool("playbook")
-    changed = project / files[n // 2]
     for run in range(runs):
         say(f"build, {n} motions, run {run + 1}/{runs}")
         for jobs in (1, 2) if run % 2 == 0 else (2, 1):
@@ -304,35 +305,27 @@ def bench_build(results: Results, projects: Projects, runs: int, sizes: Sizes) -
                 [playbook, "build", "--jobs", str(jobs)],
                 project,
             )
-        noop = measure(
-            results,
-            _build_label(n, "no-op rebuild", 2),
-            [playbook, "build", "--jobs", "2"],
-            project,
-        )
-        before = snapshot(project / "build")
-        original = changed.read_text(encoding="utf-8")
-        changed.write_text(bumped(original, run), encoding="utf-8")
-        try:
-            one = measure(
-                results,
-                _build_label(n, "one motion changed", 2),
-                [playbook, "build", "--jobs", "2"],
-                project,
-            )
-        finally:
-            changed.write_text(original, encoding="utf-8")
-        results.facts.setdefault("rewritten", []).append(
-            rewritten_kits(before, snapshot(project / "build"))
-        )
-        results.facts.setdefault("noop_up_to_date", []).append(
-            "up to date" in noop.out + noop.err
-        )
-        results.facts.setdefault("one_changed_says", []).append(
-            _rendered_line(one.out + one.err)
-        )
+        _rebuilds(results, project, project / files[n // 2], run)
     clean_build(project)
-    results.facts.update(n_build=n, changed_id=changed.stem)
+    results.facts.update(n_build=n, changed_id=Path(files[n // 2]).stem)
+
+
+def _rebuilds(results: Results, project: Path, changed: Path, run: int) -> None:
+    """A no-op rebuild, then one with `changed` edited; note what each rewrote."""
+    n, argv = len(motion_files(project)), [tool("playbook"), "build", "--jobs", "2"]
+    noop = measure(results, _build_label(n, "no-op rebuild", 2), argv, project)
+    before = snapshot(project / "build")
+    original = changed.read_text(encoding="utf-8")
+    changed.write_text(bumped(original, run), encoding="utf-8")
+    try:
+        one = measure(results, _build_label(n, "one motion changed", 2), argv, project)
+    finally:
+        changed.write_text(original, encoding="utf-8")
+    facts = results.facts
+    rewritten = rewritten_kits(before, snapshot(project / "build"))
+    facts.setdefault("rewritten", []).append(rewritten)
+    facts.setdefault("noop_up_to_date", []).append("up to date" in noop.out + noop.err)
+    facts.setdefault("one_changed_says", []).append(_rendered_line(one.out + one.err))
 
 
 def _rendered_line(output: str) -> str:
